@@ -1,0 +1,1 @@
+"""redvest's domain and optimisation core: pure Python, no Flask, no database."""
