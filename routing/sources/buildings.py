@@ -1,0 +1,325 @@
+"""Read building footprints from GeoJSON, GeoPackage or Shapefile into the buildings frame."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio.errors
+import shapely
+
+from routing.errors import ProblemCollector
+from routing.schema import (
+    BUILDING_COLUMNS,
+    DEFAULT_LEVELS_BY_TYPE,
+    DEFAULT_LEVELS_OTHER,
+    DEFAULT_UNITS_PER_FLOOR_BY_TYPE,
+    DEFAULT_UNITS_PER_FLOOR_OTHER,
+    LIFT_MIN_LEVELS,
+    STOREY_HEIGHT_M,
+    WGS84,
+)
+from routing.sources.tables import (
+    excel_text,
+    file_name,
+    find_duplicates,
+    map_headers,
+    parse_bool,
+    parse_number,
+    parse_whole,
+    raise_sorted,
+    report,
+)
+
+# Attribute headers accepted in vector files: canonical column -> accepted names.
+BUILDING_HEADERS: Final = MappingProxyType(
+    {
+        "building_id": ("building_id", "id", "楼栋", "楼栋编号"),
+        "name": ("name", "名称"),
+        "building_type": ("building", "building_type", "type", "类型"),
+        "levels": ("building:levels", "levels", "层数"),
+        "height": ("height", "高度"),
+        "units_per_floor": ("units_per_floor", "units", "每层户数"),
+        "has_lift": ("lift", "has_lift", "电梯"),
+        "basement_levels": ("basement_levels", "building:levels:underground", "地下层数"),
+        "entrance_lon": ("entrance_lon", "入口经度"),
+        "entrance_lat": ("entrance_lat", "入口纬度"),
+    }
+)
+GEOMETRY_FIELD: Final = "geometry"
+_GEOJSON_SUFFIXES = frozenset({".geojson", ".json"})
+VECTOR_SUFFIXES: Final = frozenset({*_GEOJSON_SUFFIXES, ".gpkg", ".shp"})
+_READ_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.FeatureError,
+    pyogrio.errors.CRSError,
+    OSError,
+    ValueError,
+)
+
+
+def read_buildings(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    levels_default: int | None = None,
+    units_per_floor_default: int | None = None,
+) -> gpd.GeoDataFrame:
+    """Read and validate building footprints.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoJSON, GeoPackage or Shapefile of polygons; attributes named as in
+        ``BUILDING_HEADERS`` (English or Chinese). A declared projected CRS is
+        reprojected; a file without CRS must be in longitude/latitude.
+    name : str, optional
+        How the file is named in messages; default its basename.
+    levels_default : int, optional
+        Levels of buildings with neither levels nor height, instead of the
+        per-type defaults of ``routing.schema``.
+    units_per_floor_default : int, optional
+        Units per floor where the file does not say, instead of the per-type defaults.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``BUILDING_COLUMNS`` in EPSG:4326, one row per feature in file order.
+
+    Raises
+    ------
+    InputError
+        Every problem found: unreadable file, bad geometry, CRS, attributes, ids.
+    """
+    path = Path(path)
+    problems = ProblemCollector(file_name(path, name))
+    raw = _read_vector(path, problems)
+    raise_sorted(problems)
+    _check_geometry(raw.geometry, problems)
+    geometry = _to_wgs84(raw, problems)
+    attributes = _attributes(raw, problems)
+    raise_sorted(problems, [str(c) for c in raw.columns])
+    assert geometry is not None  # no problems means the CRS was usable
+    return complete_buildings(
+        attributes,
+        geometry,
+        levels_default=levels_default,
+        units_per_floor_default=units_per_floor_default,
+    )
+
+
+def _read_vector(path: Path, problems: ProblemCollector) -> gpd.GeoDataFrame:
+    if not path.is_file():
+        problems.add(None, None, "file not found")
+        return gpd.GeoDataFrame()
+    if path.suffix.lower() not in VECTOR_SUFFIXES:
+        problems.add(
+            None,
+            None,
+            f"unsupported file type '{path.suffix}' (use GeoJSON, GeoPackage or Shapefile)",
+        )
+        return gpd.GeoDataFrame()
+    if path.stat().st_size == 0:
+        problems.add(None, None, "empty file")
+        return gpd.GeoDataFrame()
+    if path.suffix.lower() in _GEOJSON_SUFFIXES and not _json_ok(path, problems):
+        return gpd.GeoDataFrame()
+    try:
+        with warnings.catch_warnings():
+            # Mixed-type JSON properties are read as text; the attribute checks report them.
+            warnings.filterwarnings("ignore", "Could not parse column", UserWarning)
+            frame = gpd.read_file(path, engine="pyogrio")
+    except _READ_ERRORS as err:
+        problems.add(None, None, f"cannot read as a GeoJSON/GeoPackage/Shapefile: {err}")
+        return gpd.GeoDataFrame()
+    if len(frame) == 0:
+        problems.add(None, None, "no features: the file holds no buildings")
+    return frame
+
+
+def _json_ok(path: Path, problems: ProblemCollector) -> bool:
+    """Parse GeoJSON ourselves first: GDAL's messages do not say where the text breaks."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        truncated = " (file truncated?)" if err.pos >= len(text.rstrip()) else ""
+        where = f"line {err.lineno} column {err.colno}"
+        problems.add(None, None, f"invalid JSON at {where}: {err.msg}{truncated}")
+        return False
+    features = document.get("features") if isinstance(document, dict) else None
+    if isinstance(document, dict) and document.get("type") == "FeatureCollection":
+        if not features:
+            problems.add(None, None, "no features: the file holds no buildings")
+            return False
+        return True
+    if isinstance(document, dict) and document.get("type") == "Feature":
+        return True
+    problems.add(None, None, "not GeoJSON: expected a FeatureCollection")
+    return False
+
+
+def _check_geometry(geometry: gpd.GeoSeries, problems: ProblemCollector) -> None:
+    rows = pd.RangeIndex(1, len(geometry) + 1)
+    values = geometry.to_numpy()
+    missing = shapely.is_missing(values)
+    empty = ~missing & shapely.is_empty(values)
+    kinds = pd.Series(shapely.get_type_id(values), index=rows)
+    polygonal = kinds.isin((3, 6)).to_numpy()  # Polygon, MultiPolygon
+    types = pd.Series(geometry.geom_type.to_numpy(), index=rows, dtype="str")
+    not_polygon = ~missing & ~empty & ~polygonal
+    invalid = ~missing & ~empty & polygonal & ~shapely.is_valid(values)
+    reasons = pd.Series(shapely.is_valid_reason(values), index=rows, dtype="str")
+    report(problems, pd.Series("missing geometry", index=rows)[missing], GEOMETRY_FIELD)
+    report(problems, pd.Series("empty geometry", index=rows)[empty], GEOMETRY_FIELD)
+    report(problems, ("not a polygon: " + types)[not_polygon], GEOMETRY_FIELD)
+    report(problems, ("invalid polygon: " + reasons)[invalid], GEOMETRY_FIELD)
+
+
+def _to_wgs84(raw: gpd.GeoDataFrame, problems: ProblemCollector) -> gpd.GeoSeries | None:
+    """The footprints in WGS84, or None with a problem when the CRS cannot be trusted.
+
+    GDAL declares every GeoJSON without a ``crs`` member to be WGS84, so metres
+    in such a file show up as a geographic CRS with impossible coordinates.
+    """
+    if raw.crs is None or raw.crs.is_geographic:
+        west, south, east, north = raw.geometry.total_bounds
+        if max(abs(west), abs(east)) > 180 or max(abs(south), abs(north)) > 90:
+            problems.add(
+                None,
+                None,
+                "coordinates look like metres, not WGS84 longitude/latitude; "
+                "set the file's CRS or reproject to EPSG:4326",
+            )
+            return None
+    if raw.crs is None:
+        return raw.geometry.set_crs(WGS84)
+    try:
+        return raw.geometry.to_crs(WGS84)
+    except Exception as err:  # pyproj raises several unrelated types
+        problems.add(None, None, f"cannot reproject from {raw.crs.name} to WGS84: {err}")
+        return None
+
+
+def _attributes(raw: gpd.GeoDataFrame, problems: ProblemCollector) -> pd.DataFrame:
+    """Parse attribute columns; row numbers are 1-based feature numbers."""
+    headers = [str(c) for c in raw.columns if c != raw.geometry.name]
+    found = map_headers(headers, BUILDING_HEADERS, (), problems)
+    rows = pd.RangeIndex(1, len(raw) + 1)
+    text = pd.DataFrame(
+        {
+            column: raw[headers[found[column]]].map(excel_text).to_numpy()
+            if column in found
+            else ""
+            for column in BUILDING_HEADERS
+        },
+        index=rows,
+        dtype="str",
+    )
+    fields = {c: headers[found[c]] if c in found else c for c in BUILDING_HEADERS}
+    parsed = pd.DataFrame(index=rows)
+    parsed["building_id"] = _ids(text["building_id"], "building_id" in found, fields, problems)
+    parsed["name"] = text["name"]
+    parsed["building_type"] = text["building_type"]
+    for column, minimum in (("levels", 1), ("units_per_floor", 1), ("basement_levels", 0)):
+        parsed[column], bad = parse_whole(text[column], minimum=minimum)
+        report(problems, bad, fields[column])
+    parsed["has_lift"], bad = parse_bool(text["has_lift"])
+    report(problems, bad, fields["has_lift"])
+    for column, limit in (("height", None), ("entrance_lon", 180), ("entrance_lat", 90)):
+        parsed[column], bad = _measure(text[column], limit)
+        report(problems, bad, fields[column])
+    half = parsed["entrance_lon"].isna() != parsed["entrance_lat"].isna()
+    message = pd.Series("give both entrance_lon and entrance_lat", index=rows)
+    report(problems, message[half], fields["entrance_lon"])
+    return parsed
+
+
+def _measure(values: pd.Series, limit: float | None) -> tuple[pd.Series, pd.Series]:
+    """Numbers within ±limit (degrees), or non-negative ones (metres) without a limit."""
+    numbers, bad = parse_number(values)
+    outside = numbers < 0 if limit is None else numbers.abs() > limit
+    return numbers, pd.concat([bad, ("out of range: '" + values + "'")[outside]])
+
+
+def _ids(
+    ids: pd.Series, given: bool, fields: dict[str, str], problems: ProblemCollector
+) -> pd.Series:
+    if not given:
+        return "B" + pd.Series(ids.index.astype(str), index=ids.index, dtype="str")
+    report(
+        problems,
+        pd.Series("missing building id", index=ids.index)[ids == ""],
+        fields["building_id"],
+    )
+    report(problems, find_duplicates(ids, "building id"), fields["building_id"])
+    return ids
+
+
+def _lift(given: pd.Series, levels: pd.Series) -> pd.Series:
+    """The lift attribute where given, else whether the building is tall enough for one."""
+    return given.fillna(False).astype(bool).where(given.notna(), levels >= LIFT_MIN_LEVELS)
+
+
+def complete_buildings(
+    attributes: pd.DataFrame,
+    geometry: gpd.GeoSeries,
+    *,
+    levels_default: int | None = None,
+    units_per_floor_default: int | None = None,
+) -> gpd.GeoDataFrame:
+    """Fill levels, units, lift and basement from defaults; return the schema frame.
+
+    Parameters
+    ----------
+    attributes : DataFrame
+        Parsed values aligned with ``geometry``: ``building_id``, ``name``,
+        ``building_type`` (str, "" unknown), ``levels``, ``units_per_floor``,
+        ``basement_levels`` (Int64, <NA> unknown), ``height``, ``entrance_lon``,
+        ``entrance_lat`` (float, NaN unknown) and ``has_lift`` (boolean, <NA> unknown).
+    geometry : GeoSeries
+        Valid polygonal footprints in EPSG:4326.
+    levels_default, units_per_floor_default : int, optional
+        Overrides of the per-type defaults of ``routing.schema``.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``BUILDING_COLUMNS`` in EPSG:4326.
+    """
+    kind = attributes["building_type"].replace("", "yes")
+    by_type = kind.map(DEFAULT_LEVELS_BY_TYPE).fillna(DEFAULT_LEVELS_OTHER).to_numpy()
+    fallback = by_type if levels_default is None else levels_default
+    from_height = (attributes["height"] / STOREY_HEIGHT_M).round().clip(lower=1).to_numpy()
+    given = attributes["levels"].astype("float64").to_numpy()
+    conditions = [~np.isnan(given), ~np.isnan(from_height)]
+    levels = pd.Series(np.select(conditions, [given, from_height], fallback), index=kind.index)
+    source = np.select(conditions, ["levels", "height"], "default")
+    units_by_type = kind.map(DEFAULT_UNITS_PER_FLOOR_BY_TYPE).fillna(DEFAULT_UNITS_PER_FLOOR_OTHER)
+    units_fallback = units_by_type if units_per_floor_default is None else units_per_floor_default
+    frame = pd.DataFrame(
+        {
+            "building_id": attributes["building_id"].astype("str"),
+            "name": attributes["name"].astype("str"),
+            "building_type": kind.astype("str"),
+            "levels": levels.astype("int64"),
+            "levels_source": pd.Series(source, index=kind.index, dtype="str"),
+            "units_per_floor": attributes["units_per_floor"].fillna(units_fallback).astype("int64"),
+            "has_lift": _lift(attributes["has_lift"], levels),
+            "basement_levels": attributes["basement_levels"].fillna(0).astype("int64"),
+            "entrance_lon": attributes["entrance_lon"].astype("float64"),
+            "entrance_lat": attributes["entrance_lat"].astype("float64"),
+        }
+    )
+    frame = frame.reset_index(drop=True)
+    result = gpd.GeoDataFrame(frame, geometry=geometry.reset_index(drop=True), crs=WGS84)
+    return result[list(BUILDING_COLUMNS)]
