@@ -1,0 +1,195 @@
+"""The redvest command line: import counts, problem lines, matrix, demo."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from web import store
+from web.cli import main
+
+TEST_DATA = Path(__file__).resolve().parent.parent / "data"
+GOOD = TEST_DATA / "good"
+BAD = TEST_DATA / "bad"
+LINE = re.compile(r"^[^:]+:\d*:[^:]*: .+$")
+
+
+def _digest(path: Path) -> str:
+    """A digest of every stored row (timestamps aside), to prove a database is unchanged."""
+    engine = store.open_engine(path)
+    with engine.connect() as conn:
+        rows = []
+        for table in store.Base.metadata.sorted_tables:
+            columns = [c for c in table.columns if c.name != "created_at"]
+            query = table.select().with_only_columns(*columns).order_by(*table.primary_key)
+            rows.append(repr(conn.execute(query).all()))
+    engine.dispose()
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def test_import_good_files_prints_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "x.db"
+    code = main(
+        [
+            "import",
+            "--db",
+            str(db),
+            "--buildings",
+            str(GOOD / "buildings.geojson"),
+            "--households",
+            str(GOOD / "households_zh_utf8bom.csv"),
+            "--volunteers",
+            str(GOOD / "volunteers.csv"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    counts = dict(line.split(": ") for line in out.strip().splitlines())
+    engine = store.open_engine(db)
+    with store.session_factory(engine)() as session:
+        community = store.find_community(session, None)
+        assert community is not None
+        stored = store.counts(session, community)
+    assert int(counts["buildings"]) == stored["buildings"] > 0
+    assert int(counts["households"]) == stored["households"] > 0
+    assert int(counts["volunteers"]) == stored["volunteers"] > 0
+
+
+def test_bad_households_print_problem_lines_and_store_nothing(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _digest(demo_copy)
+    bad = sorted(BAD.glob("households_*.csv"))
+    assert bad, "the bad-input corpus has household files"
+    for path in bad:
+        code = main(
+            [
+                "import",
+                "--db",
+                str(demo_copy),
+                "--community",
+                "Kamppi 演示社区",
+                "--households",
+                str(path),
+            ]
+        )
+        out = capsys.readouterr().out.strip().splitlines()
+        assert code == 1, path.name
+        assert out, path.name
+        for line in out:
+            assert LINE.match(line), line
+            assert line.startswith(path.name + ":"), line
+    assert _digest(demo_copy) == before
+
+
+def test_one_bad_file_among_good_ones_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "x.db"
+    bad = BAD / "volunteers_duplicate_id.csv"
+    code = main(
+        [
+            "import",
+            "--db",
+            str(db),
+            "--buildings",
+            str(GOOD / "buildings.geojson"),
+            "--households",
+            str(GOOD / "households_zh_utf8bom.csv"),
+            "--volunteers",
+            str(bad),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert bad.name in out
+    engine = store.open_engine(db)
+    with store.session_factory(engine)() as session:
+        assert store.find_community(session, None) is None
+
+
+def test_bbox_without_osm_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "import",
+            "--db",
+            str(tmp_path / "x.db"),
+            "--households",
+            "h.csv",
+            "--bbox",
+            "24.93,60.16,24.95,60.17",
+        ]
+    )
+    assert code == 2
+    assert "--osm" in capsys.readouterr().err
+
+
+def test_osm_import_with_bbox_clips(
+    tmp_path: Path, helsinki_pbf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    whole, part = tmp_path / "whole.db", tmp_path / "part.db"
+    assert main(["import", "--db", str(whole), "--osm", str(helsinki_pbf)]) == 0
+    assert (
+        main(
+            [
+                "import",
+                "--db",
+                str(part),
+                "--osm",
+                str(helsinki_pbf),
+                "--bbox",
+                "24.935,60.164,24.944,60.170",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    numbers = [int(x) for x in re.findall(r"buildings: (\d+)", out)]
+    assert len(numbers) == 2 and 0 < numbers[1] < numbers[0]
+
+
+def test_matrix_reports_size_and_time(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["matrix", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    match = re.search(r"matrix: (\d+) x (\d+) buildings \(network\) in ([\d.]+) s", out)
+    assert match, out
+    assert match.group(1) == match.group(2)
+    assert int(match.group(1)) > 100
+
+
+def test_matrix_falls_back_without_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "x.db"
+    assert main(["import", "--db", str(db), "--buildings", str(GOOD / "buildings.geojson")]) == 0
+    assert main(["matrix", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "(straight_line)" in out
+    assert "note:" in out
+
+
+def test_demo_counts(demo_db: Path) -> None:
+    engine = store.open_engine(demo_db)
+    with store.session_factory(engine)() as session:
+        community = store.find_community(session, None)
+        assert community is not None
+        counts = store.counts(session, community)
+    assert counts["volunteers"] == 300
+    assert counts["teams"] == 100
+    assert counts["households"] > 1000
+    assert counts["walk_edges"] > 1000
+
+
+def test_demo_is_rebuilt_from_scratch(tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    assert main(["demo", "--db", str(db)]) == 0
+    first = _digest(db)
+    shutil.copy(db, tmp_path / "first.db")
+    assert main(["demo", "--db", str(db)]) == 0
+    assert _digest(db) == first

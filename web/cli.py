@@ -1,0 +1,156 @@
+"""The ``redvest`` command line: the same functions as the web service, without a server."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from routing.errors import InputError
+from web import store
+from web.importer import ImportRequest, run_import
+
+DEFAULT_DB = Path("instance") / "redvest.db"
+DEMO_COMMUNITY = "Kamppi 演示社区"
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    parts = text.split(",")
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected W,S,E,N as four numbers in degrees, got {text!r}"
+        ) from None
+    return west, south, east, north
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="redvest", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    imp = sub.add_parser("import", help="check and store buildings, households, volunteers")
+    imp.add_argument("--db", required=True, help="SQLite file or database URL")
+    imp.add_argument("--community", default=store.DEFAULT_COMMUNITY, help="community name")
+    imp.add_argument("--buildings", type=Path, help="GeoJSON, GeoPackage or Shapefile")
+    imp.add_argument("--households", type=Path, help="household register (CSV or XLSX)")
+    imp.add_argument("--volunteers", type=Path, help="volunteer roster (CSV or XLSX)")
+    imp.add_argument("--osm", type=Path, help="OSM extract (.osm.pbf): buildings and paths")
+    imp.add_argument("--bbox", type=_bbox, help="clip the OSM extract to W,S,E,N")
+
+    mat = sub.add_parser("matrix", help="compute the building-to-building walking matrix")
+    mat.add_argument("--db", required=True)
+    mat.add_argument("--community", default=None)
+
+    srv = sub.add_parser("serve", help="serve the web app on 127.0.0.1")
+    srv.add_argument("--db", default=str(DEFAULT_DB))
+    srv.add_argument("--port", type=int, default=5000)
+
+    demo = sub.add_parser("demo", help="build the demo database from the bundled data")
+    demo.add_argument("--db", required=True)
+    return parser
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import files; print counts, or every problem as FILE:ROW:FIELD: message."""
+    try:
+        request = ImportRequest(
+            buildings=args.buildings,
+            households=args.households,
+            volunteers=args.volunteers,
+            osm=args.osm,
+            bbox=args.bbox,
+        )
+    except ValueError as error:
+        print(f"redvest import: {error}", file=sys.stderr)
+        return 2
+    engine = store.open_engine(args.db)
+    with store.session_factory(engine)() as session:
+        try:
+            counts = run_import(session, args.community, request)
+        except InputError as error:
+            for problem in error.problems:
+                print(problem)
+            print(f"{len(error.problems)} problem(s); nothing was stored.", file=sys.stderr)
+            return 1
+    for key, value in counts.items():
+        print(f"{key}: {value}")
+    return 0
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    """Compute the building matrix of a stored community and report its size and time."""
+    from routing.costs import CostParameters, building_matrix
+    from routing.network import WalkingNetwork
+
+    engine = store.open_engine(args.db)
+    with store.session_factory(engine)() as session:
+        community = store.find_community(session, args.community)
+        if community is None:
+            print(
+                "redvest matrix: no community in this database; run import first", file=sys.stderr
+            )
+            return 1
+        buildings = store.load_buildings(session, community)
+        edges = store.load_network_edges(session, community)
+    started = time.perf_counter()
+    network = WalkingNetwork.from_edges(edges) if edges is not None else None
+    matrix = building_matrix(buildings, network, CostParameters())
+    elapsed = time.perf_counter() - started
+    n = len(matrix.building_ids)
+    print(f"matrix: {n} x {n} buildings ({matrix.method}) in {elapsed:.3f} s")
+    if matrix.note:
+        print(f"note: {matrix.note}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the app with waitress on 127.0.0.1."""
+    from waitress import serve
+
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": store.database_url(args.db)})
+    print(f"redvest is serving on http://127.0.0.1:{args.port}/", flush=True)
+    serve(app, host="127.0.0.1", port=args.port, threads=8)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build the demo database: Helsinki map, generated register and roster, then the matrix."""
+    db = Path(args.db)
+    if "://" not in args.db and db.exists():
+        db.unlink()
+    request = ImportRequest(
+        osm=DATA / "osm" / "helsinki.osm.pbf",
+        households=DATA / "demo" / "households.csv",
+        volunteers=DATA / "demo" / "volunteers.csv",
+    )
+    engine = store.open_engine(args.db)
+    with store.session_factory(engine)() as session:
+        try:
+            counts = run_import(session, DEMO_COMMUNITY, request)
+        except InputError as error:  # the bundled data is checked by the tests
+            for problem in error.problems:
+                print(problem)
+            return 1
+    print(f"demo community {DEMO_COMMUNITY!r}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return cmd_matrix(argparse.Namespace(db=args.db, community=DEMO_COMMUNITY))
+
+
+COMMANDS = {"import": cmd_import, "matrix": cmd_matrix, "serve": cmd_serve, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``redvest`` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Flask integration of the storage layer: one session per request."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from web.store import open_engine, session_factory
+
+_KEY = "redvest.sessions"
+
+
+def init_app(app: Flask) -> None:
+    """Open the engine for ``app`` and close each request's session at teardown."""
+    engine = open_engine(app.config["DATABASE_URL"])
+    app.extensions[_KEY] = session_factory(engine)
+    app.teardown_appcontext(_close_session)
+
+
+def get_session() -> Session:
+    """The current request's session."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions[_KEY]()
+    session: Session = g.db_session
+    return session
+
+
+def _close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,138 @@
+"""SQLAlchemy 2 models: one community's map, register, roster and walking network."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every redvest table."""
+
+
+class Community(Base):
+    """A neighbourhood committee's area (社区): the scope of all other rows."""
+
+    __tablename__ = "community"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    buildings: Mapped[list[Building]] = relationship(
+        back_populates="community", cascade="all, delete-orphan", order_by="Building.id"
+    )
+
+
+class Building(Base):
+    """A building footprint with the vertical facts the cost model needs."""
+
+    __tablename__ = "building"
+    __table_args__ = (UniqueConstraint("community_id", "building_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    building_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    building_type: Mapped[str] = mapped_column(String(64), default="yes")
+    levels: Mapped[int] = mapped_column(Integer)
+    levels_source: Mapped[str] = mapped_column(String(16))
+    units_per_floor: Mapped[int] = mapped_column(Integer)
+    has_lift: Mapped[bool] = mapped_column(Boolean)
+    basement_levels: Mapped[int] = mapped_column(Integer, default=0)
+    entrance_lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    entrance_lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    footprint_wkb: Mapped[bytes] = mapped_column(LargeBinary)
+
+    community: Mapped[Community] = relationship(back_populates="buildings")
+
+
+class Household(Base):
+    """One household of the register (personal data: phone, tags, requests)."""
+
+    __tablename__ = "household"
+    __table_args__ = (UniqueConstraint("community_id", "household_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    household_id: Mapped[str] = mapped_column(String(64))
+    building_id: Mapped[str] = mapped_column(String(64))
+    floor: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(32))
+    residents: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rented: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    since: Mapped[str] = mapped_column(String(10), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    tags: Mapped[str] = mapped_column(String(200), default="")
+    requests: Mapped[str] = mapped_column(Text, default="")
+    availability: Mapped[str] = mapped_column(String(200), default="")
+    basement: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Team(Base):
+    """A volunteer team (usually three people in red vests)."""
+
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("community_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+
+
+class Volunteer(Base):
+    """A volunteer of the roster (personal data: name, phone)."""
+
+    __tablename__ = "volunteer"
+    __table_args__ = (UniqueConstraint("community_id", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    volunteer_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    home_building: Mapped[str] = mapped_column(String(64), default="")
+    skills: Mapped[str] = mapped_column(String(200), default="")
+    team_id: Mapped[str] = mapped_column(String(64), default="")
+
+
+class WalkEdge(Base):
+    """One edge of the community's pedestrian graph (undirected)."""
+
+    __tablename__ = "walk_edge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    u: Mapped[str] = mapped_column(String(40))
+    v: Mapped[str] = mapped_column(String(40))
+    length_m: Mapped[float] = mapped_column(Float)
+    highway: Mapped[str] = mapped_column(String(40), default="")
+    geometry_wkb: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ImportRecord(Base):
+    """What one successful import stored, for the audit trail (no personal data)."""
+
+    __tablename__ = "import_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    files: Mapped[str] = mapped_column(Text)
+    counts: Mapped[str] = mapped_column(Text)
