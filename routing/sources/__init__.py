@@ -3,6 +3,7 @@
 from routing.sources.buildings import BUILDING_HEADERS, read_buildings
 from routing.sources.households import read_households
 from routing.sources.osm import OsmExtract, read_osm
+from routing.sources.paths import read_paths
 from routing.sources.tables import Table, map_headers, read_table
 from routing.sources.volunteers import read_volunteers
 
@@ -14,6 +15,7 @@ __all__ = [
     "read_buildings",
     "read_households",
     "read_osm",
+    "read_paths",
     "read_table",
     "read_volunteers",
 ]

@@ -8,7 +8,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +20,7 @@ from routing.errors import ProblemCollector
 from routing.schema import WGS84
 from routing.sources.buildings import complete_buildings
 from routing.sources.tables import file_name
+from routing.sources.vector import POLYGONAL, check_geometry, read_vector, to_wgs84
 
 _POLYGONAL = (3, 6)  # shapely type ids of Polygon and MultiPolygon
 _OSM_TYPE_PREFIX = {"way": "w", "relation": "r", "node": "n"}
@@ -138,20 +138,13 @@ def _bbox_polygon(bbox: Sequence[float], problems: ProblemCollector) -> BaseGeom
 def _boundary_polygon(path: Path) -> BaseGeometry | None:
     """The union of the boundary file's polygons, in WGS84."""
     problems = ProblemCollector(path.name)
-    try:
-        frame = gpd.read_file(path, engine="pyogrio")
-    except Exception as err:  # pyogrio raises many types for unreadable files
-        problems.add(None, None, f"cannot read the boundary file: {err}")
-        problems.raise_if_any()
-    polygons = frame[frame.geom_type.isin(("Polygon", "MultiPolygon"))]
-    if polygons.empty:
-        problems.add(None, None, "the boundary file holds no polygon")
-    for row, reason in polygons.geometry.is_valid_reason()[~polygons.is_valid].items():
-        problems.add(int(cast(int, row)) + 1, "geometry", f"invalid polygon: {reason}")
+    frame = read_vector(path, problems, "boundary polygons")
     problems.raise_if_any()
-    if polygons.crs is None:
-        polygons = polygons.set_crs(WGS84)
-    return polygons.to_crs(WGS84).union_all()
+    check_geometry(frame.geometry, problems, POLYGONAL, "polygon")
+    geometry = to_wgs84(frame, problems)
+    problems.raise_if_any()
+    assert geometry is not None  # no problems means the CRS was usable
+    return geometry.union_all()
 
 
 def _read_pbf(

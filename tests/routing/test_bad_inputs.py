@@ -11,7 +11,13 @@ import geopandas as gpd
 import pytest
 
 from routing.errors import InputError, Problem
-from routing.sources import read_buildings, read_households, read_osm, read_volunteers
+from routing.sources import (
+    read_buildings,
+    read_households,
+    read_osm,
+    read_paths,
+    read_volunteers,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BAD = DATA / "bad"
@@ -44,6 +50,7 @@ def reader(kind: str, buildings: gpd.GeoDataFrame) -> Callable[[Path], object]:
         "volunteers": lambda path: read_volunteers(path, buildings),
         "buildings": read_buildings,
         "osm": read_osm,
+        "paths": read_paths,
     }
     return readers[kind]
 
@@ -51,7 +58,7 @@ def reader(kind: str, buildings: gpd.GeoDataFrame) -> Callable[[Path], object]:
 def test_corpus_is_large_and_complete() -> None:
     kinds = [kind for kind, _ in CORPUS.values()]
     assert len(CORPUS) >= 20
-    assert set(kinds) == {"households", "volunteers", "buildings", "osm"}
+    assert set(kinds) == {"households", "volunteers", "buildings", "osm", "paths"}
     for name in CORPUS:
         assert (BAD / name).is_file(), name
 

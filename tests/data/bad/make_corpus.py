@@ -390,6 +390,37 @@ def write_bad_osm() -> None:
     bad("osm_truncated.osm.pbf", "osm", [(None, None, message)], pbf[:3000])
 
 
+def write_bad_paths() -> None:
+    def path_line(lon: float, highway: str | None = None) -> dict:
+        coords = [[lon, 22.5395], [lon, 22.5415]]
+        props = {} if highway is None else {"highway": highway}
+        return feature(props, {"type": "LineString", "coordinates": coords})
+
+    bad(
+        "paths_wrong_kinds.geojson",
+        "paths",
+        [
+            (2, "geometry", "not a line: Polygon"),
+            (3, "highway", "not a walkable highway: 'motorway'"),
+        ],
+        geojson_text(
+            [
+                path_line(114.05),
+                feature({}, polygon(114.0506, 22.54)),
+                path_line(114.051, "motorway"),
+            ]
+        ),
+    )
+    metres = {"type": "LineString", "coordinates": [[12696000.0, 2577000.0], [12696100.0, 2577.0]]}
+    bad(
+        "paths_metres_no_crs.geojson",
+        "paths",
+        [(None, None, "coordinates look like metres, not WGS84 longitude/latitude")],
+        geojson_text([feature({}, metres)]),
+    )
+    bad("paths_no_features.geojson", "paths", [(None, None, "no features")], geojson_text([]))
+
+
 def write_expected() -> None:
     with (BAD / "expected.csv").open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out, lineterminator="\n")
@@ -405,6 +436,7 @@ def main() -> None:
     write_bad_volunteers()
     write_bad_buildings()
     write_bad_osm()
+    write_bad_paths()
     write_expected()
     print(f"wrote {len(CORPUS)} bad files and the good files in {GOOD}")
 

@@ -140,7 +140,7 @@ def test_boundary_without_polygon_and_both_areas(tmp_path: Path, helsinki_pbf: P
     }
     boundary = tmp_path / "b.geojson"
     boundary.write_text(json.dumps({"type": "FeatureCollection", "features": [point]}))
-    with pytest.raises(InputError, match=r"b\.geojson::: the boundary file holds no polygon"):
+    with pytest.raises(InputError, match=r"b\.geojson:1:geometry: not a polygon: Point"):
         read_osm(helsinki_pbf, boundary=boundary)
     with pytest.raises(InputError, match="not both"):
         read_osm(helsinki_pbf, bbox=BBOX, boundary=boundary)
