@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Final, Literal
 
 import geopandas as gpd
@@ -13,92 +11,40 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 from pyproj import CRS, Transformer
-from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components, dijkstra
 from shapely.ops import substring
 
+from routing.graph import contract, undirected_csr
 from routing.schema import WGS84
+from routing.walking import (
+    CLOSED_ACCESS,
+    DEFAULT_DETOUR_FACTOR,
+    WALK_HIGHWAYS,
+    TravelMatrix,
+    WalkingSpeed,
+    coords,
+    filter_walkable,
+    straight_line_matrix,
+)
+
+__all__ = [
+    "CLOSED_ACCESS",
+    "DEFAULT_DETOUR_FACTOR",
+    "WALK_HIGHWAYS",
+    "Snap",
+    "TravelMatrix",
+    "WalkingNetwork",
+    "WalkingSpeed",
+    "filter_walkable",
+    "straight_line_matrix",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
-# highway=* values a pedestrian may walk on. Roads up to primary are kept because people
-# walk their sidewalks; motorway, trunk and their links never are, nor construction,
-# proposed, raceway or anything else not listed. "trail" is not an OSM standard value but
-# pyrosm's walking network carries it (hundreds of ways in Helsinki) as a path synonym.
-WALK_HIGHWAYS: Final = frozenset(
-    {
-        "footway", "path", "trail", "steps", "pedestrian", "living_street", "residential",
-        "service", "track", "corridor", "elevator", "cycleway", "unclassified",
-        "tertiary", "tertiary_link", "secondary", "secondary_link", "primary",
-        "primary_link",
-    }
-)  # fmt: skip
-# Access values that close a way to pedestrians (also as one of several "a;b" values).
-CLOSED_ACCESS: Final = frozenset({"no", "private"})
-# Network distance / crow-fly distance assumed when there is no walking network. Urban
-# pedestrian detour ratios are commonly reported between about 1.2 and 1.4; 1.3 is an
-# assumption, not a measurement of any particular community.
-DEFAULT_DETOUR_FACTOR: Final = 1.3
-# Weights below this (metres or seconds) are raised to it: scipy's csgraph would read
-# an explicit zero as "no edge".
-_MIN_WEIGHT: Final = 1e-6
 # Largest dijkstra output (float64 cells) computed at once; bigger source sets are split
 # into blocks of rows so memory stays bounded (2**25 cells = 256 MB).
 _MAX_BLOCK_CELLS: Final = 2**25
-
-
-@dataclass(frozen=True)
-class WalkingSpeed:
-    """How fast people walk, per kind of way.
-
-    Attributes
-    ----------
-    speed_mps : float
-        Walking speed on the flat, 1.2 m/s: a planning value below the 1.3-1.4 m/s of
-        healthy adults, for volunteers carrying forms and older residents.
-    slowdown : tuple of (str, float)
-        Multipliers of the seconds per metre by ``highway`` value; default ``steps``
-        2.0 (a flight of stairs takes twice as long per drawn metre). Unlisted values 1.0.
-    elevator_s : float
-        Fixed time of an ``highway=elevator`` edge, 30 s (wait plus ride), whatever its
-        drawn length: OSM draws elevators as short ways or rings of ways.
-    """
-
-    speed_mps: float = 1.2
-    slowdown: tuple[tuple[str, float], ...] = (("steps", 2.0),)
-    elevator_s: float = 30.0
-
-    def __post_init__(self) -> None:
-        if not (np.isfinite(self.speed_mps) and self.speed_mps > 0):
-            raise ValueError(f"speed_mps must be a positive number, got {self.speed_mps!r}")
-        if not (np.isfinite(self.elevator_s) and self.elevator_s >= 0):
-            raise ValueError(f"elevator_s must be >= 0, got {self.elevator_s!r}")
-        for highway, factor in self.slowdown:
-            if not (isinstance(highway, str) and np.isfinite(factor) and factor > 0):
-                raise ValueError(f"slowdown needs (highway, factor > 0), got {(highway, factor)!r}")
-
-    @property
-    def factors(self) -> Mapping[str, float]:
-        """The slowdown multipliers as a read-only mapping."""
-        return MappingProxyType(dict(self.slowdown))
-
-    def edge_time_s(self, length_m: ArrayLike, highway: ArrayLike) -> FloatArray:
-        """Seconds to walk edges of the given lengths and highway values."""
-        kinds = pd.Series(np.asarray(highway, dtype=object))
-        factor = kinds.map(dict(self.slowdown)).fillna(1.0).to_numpy(float)
-        seconds = np.asarray(length_m, dtype=float) * factor / self.speed_mps
-        return np.where(kinds.to_numpy() == "elevator", self.elevator_s, seconds)
-
-
-@dataclass(frozen=True, eq=False)
-class TravelMatrix:
-    """Walking distances (m) and times (s) from sources (rows) to targets (columns)."""
-
-    distance_m: FloatArray
-    time_s: FloatArray
-    method: Literal["network", "straight_line"]
-    note: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,38 +57,6 @@ class Snap:
     lon: FloatArray  # the snapped point (WGS84)
     lat: FloatArray
     distance_m: FloatArray  # straight access leg, point to snapped point
-
-
-def filter_walkable(edges: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Drop the ways a pedestrian may not use.
-
-    A way is kept when its ``highway`` is in ``WALK_HIGHWAYS`` and it is open to people
-    on foot. Access follows OSM's hierarchy: ``foot`` decides when present
-    (``access=private`` + ``foot=yes`` stays open), else ``access``; ``no`` and
-    ``private`` close the way. Missing columns count as untagged.
-
-    Parameters
-    ----------
-    edges : GeoDataFrame
-        Ways, e.g. pyrosm's walking network edges.
-
-    Returns
-    -------
-    GeoDataFrame
-        A copy holding the walkable rows.
-    """
-    keep = np.ones(len(edges), dtype=bool)
-    if "highway" in edges.columns:
-        keep &= edges["highway"].isin(WALK_HIGHWAYS).to_numpy()
-    decided = pd.Series(pd.NA, index=pd.RangeIndex(len(edges)), dtype=object)
-    for key in ("foot", "access"):
-        if key in edges.columns:
-            values = pd.Series(edges[key].to_numpy(dtype=object)).replace("", pd.NA)
-            decided = decided.where(decided.notna(), values)
-    parts = decided.dropna().astype(str).str.lower().str.split(";").explode().str.strip()
-    closed = parts.isin(CLOSED_ACCESS).groupby(level=0).any()
-    keep &= ~closed.reindex(decided.index, fill_value=False).to_numpy(dtype=bool)
-    return edges.loc[keep].copy()
 
 
 class WalkingNetwork:
@@ -169,9 +83,9 @@ class WalkingNetwork:
         self._lines = edges.geometry.to_crs(self.crs).to_numpy()
         self._tree = shapely.STRtree(self._lines)
         self.length_graph, self.time_graph = (
-            _undirected_csr(self._u, self._v, w, self.node_count) for w in self._weights
+            undirected_csr(self._u, self._v, w, self.node_count) for w in self._weights
         )
-        self._chains = _contract(self._u, self._v, self._weights, self.node_count)
+        self._chains = contract(self._u, self._v, self._weights, self.node_count)
 
     @classmethod
     def from_edges(
@@ -224,7 +138,7 @@ class WalkingNetwork:
             raise ValueError("edges have missing u or v node ids")
         m = len(frame)
         ones = np.ones(m)
-        labels = connected_components(_undirected_csr(codes[:m], codes[m:], ones, len(ids)))[1]
+        labels = connected_components(undirected_csr(codes[:m], codes[m:], ones, len(ids)))[1]
         keep = labels[codes[:m]] == np.bincount(labels).argmax()
         return cls(frame.loc[keep].reset_index(drop=True), speed, int((~keep).sum()))
 
@@ -422,7 +336,7 @@ class WalkingNetwork:
         return out
 
     def _metric_points(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.object_]:
-        lon, lat = _coords(lon), _coords(lat)
+        lon, lat = coords(lon), coords(lat)
         if lon.shape != lat.shape:
             raise ValueError(f"{len(lon)} longitudes but {len(lat)} latitudes")
         return shapely.points(*self._to_metric.transform(lon, lat))
@@ -488,46 +402,6 @@ class WalkingNetwork:
         return [c if fw else c[::-1] for c, fw in zip(coords, forward, strict=True)]
 
 
-def straight_line_matrix(
-    src_lon: ArrayLike,
-    src_lat: ArrayLike,
-    dst_lon: ArrayLike,
-    dst_lat: ArrayLike,
-    detour_factor: float = DEFAULT_DETOUR_FACTOR,
-    speed: WalkingSpeed = WalkingSpeed(),
-) -> TravelMatrix:
-    """Crow-fly distances × a detour factor, for when there is no walking network.
-
-    Parameters
-    ----------
-    src_lon, src_lat, dst_lon, dst_lat : array_like
-        WGS84 coordinates of the sources and targets.
-    detour_factor : float
-        Network / straight distance ratio assumed (>= 1; see ``DEFAULT_DETOUR_FACTOR``).
-    speed : WalkingSpeed
-        Its ``speed_mps`` turns metres into seconds.
-
-    Returns
-    -------
-    TravelMatrix
-        ``method="straight_line"`` and a note saying so.
-    """
-    if not (np.isfinite(detour_factor) and detour_factor >= 1):
-        raise ValueError(f"detour_factor must be >= 1, got {detour_factor!r}")
-    lon = np.concatenate([_coords(src_lon), _coords(dst_lon)])
-    lat = np.concatenate([_coords(src_lat), _coords(dst_lat)])
-    n_src = len(_coords(src_lon))
-    if len(lon):
-        crs = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=WGS84).estimate_utm_crs()
-        x, y = Transformer.from_crs(WGS84, crs, always_xy=True).transform(lon, lat)
-    else:
-        x = y = lon
-    dist = np.hypot(x[:n_src, None] - x[None, n_src:], y[:n_src, None] - y[None, n_src:])
-    dist *= detour_factor
-    note = f"no walking network: straight line × {detour_factor:.2f}"
-    return TravelMatrix(dist, dist / speed.speed_mps, "straight_line", note)
-
-
 @dataclass(frozen=True, eq=False)
 class _Attached:
     """Points as virtual nodes on the contracted graph; axis 0 of pos/cost/access is
@@ -540,76 +414,9 @@ class _Attached:
     access: FloatArray  # (2, n) straight leg from the point to the network
 
 
-@dataclass(frozen=True, eq=False)
-class _Chains:
-    """Maximal runs of edges through degree-2 nodes, contracted to hub-to-hub edges.
-
-    Dead ends are left out of the hub graph too: a point on a dead-end chain reaches
-    everything through the chain's other end. Dijkstra on the hub graph is several
-    times faster than on OSM's nodes.
-    """
-
-    chain: IntArray  # per edge: its chain
-    forward: NDArray[np.bool_]  # per edge: u -> v runs along the chain
-    start: FloatArray  # per edge, shape (2, m): chain position of u in metres, seconds
-    ends: IntArray  # per chain, shape (c, 2): hub at the first and last end
-    dead: NDArray[np.bool_]  # per chain, shape (c, 2): that end is a dead end
-    total: FloatArray  # per chain, shape (2, c): length in metres, seconds
-    graphs: tuple[csr_array, csr_array]  # hub graphs of metres and seconds
-
-
-def _contract(u: IntArray, v: IntArray, weights: FloatArray, n: int) -> _Chains:
-    """Chains of a connected graph; ``weights`` has shape (2, m): metres and seconds."""
-    m = len(u)
-    degree = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
-    junction = degree != 2
-    junction[0] |= not junction.any()  # the whole network is one loop
-    # Split every junction into one copy per edge end: each chain becomes a component.
-    su = np.where(junction[u], n + 2 * np.arange(m), u)
-    sv = np.where(junction[v], n + 2 * np.arange(m) + 1, v)
-    split = [_undirected_csr(su, sv, w, n + 2 * m) for w in weights]
-    chain = pd.factorize(connected_components(split[0], directed=False)[1][su])[0]
-    copies = np.concatenate([su[junction[u]], sv[junction[v]]])
-    copy_chain = np.concatenate([chain[junction[u]], chain[junction[v]]])
-    first, last = np.full(chain.max() + 1, n + 2 * m), np.full(chain.max() + 1, -1)
-    np.minimum.at(first, copy_chain, copies)
-    np.maximum.at(last, copy_chain, copies)
-    pos = np.stack([dijkstra(g, directed=False, indices=first, min_only=True) for g in split])
-    edge, side = np.divmod(np.stack([first, last], axis=1) - n, 2)
-    end_node = np.where(side == 0, u[edge], v[edge])
-    dead = degree[end_node] == 1
-    dead &= ~dead.all(axis=1, keepdims=True)  # a network that is one path keeps its ends
-    hub = np.zeros(n, dtype=bool)
-    hub[end_node[~dead]] = True
-    ends = (np.cumsum(hub) - 1)[np.where(dead, end_node[:, ::-1], end_node)]
-    total, live = pos[:, last], ~dead.any(axis=1)
-    graphs = tuple(
-        _undirected_csr(ends[live, 0], ends[live, 1], w[live], int(hub.sum())) for w in total
-    )
-    forward = pos[0, sv] >= pos[0, su]
-    return _Chains(chain, forward, pos[:, su], ends, dead, total, graphs)
-
-
-def _undirected_csr(a: IntArray, b: IntArray, w: FloatArray, n: int) -> csr_array:
-    """Symmetric sparse graph keeping the lightest of parallel edges (csr would sum them)."""
-    rows, cols = np.concatenate([a, b]), np.concatenate([b, a])
-    weight = np.maximum(np.concatenate([w, w]), _MIN_WEIGHT)
-    key = rows.astype(np.int64) * n + cols
-    order = np.lexsort((weight, key))
-    first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
-    return csr_array((weight[first], (rows[first], cols[first])), shape=(n, n))
-
-
-def _coords(values: ArrayLike) -> FloatArray:
-    arr = np.atleast_1d(np.asarray(values, dtype=float))
-    if arr.ndim != 1 or not np.isfinite(arr).all():
-        raise ValueError("coordinates must be a 1-D array of finite numbers")
-    return arr
-
-
 def _unique_points(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, IntArray]:
     """Distinct (lon, lat) rows in order of appearance and the index back to the input."""
-    xy = np.column_stack([_coords(lon), _coords(lat)])
+    xy = np.column_stack([coords(lon), coords(lat)])
     group = pd.DataFrame(xy).groupby([0, 1], sort=False).ngroup()
     back: IntArray = np.asarray(group, dtype=np.intp)
     return xy[np.unique(back, return_index=True)[1]], back
