@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", required=True, help="SQLite file or database URL")
     imp.add_argument("--community", default=store.DEFAULT_COMMUNITY, help="community name")
     imp.add_argument("--buildings", type=Path, help="GeoJSON, GeoPackage or Shapefile")
+    imp.add_argument("--paths", type=Path, help="walking paths as a line layer (GeoJSON, …)")
     imp.add_argument("--households", type=Path, help="household register (CSV or XLSX)")
     imp.add_argument("--volunteers", type=Path, help="volunteer roster (CSV or XLSX)")
     imp.add_argument("--osm", type=Path, help="OSM extract (.osm.pbf): buildings and paths")
@@ -60,6 +61,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         request = ImportRequest(
             buildings=args.buildings,
+            paths=args.paths,
             households=args.households,
             volunteers=args.volunteers,
             osm=args.osm,
@@ -148,6 +150,7 @@ COMMANDS = {"import": cmd_import, "matrix": cmd_matrix, "serve": cmd_serve, "dem
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``redvest`` console script."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pyrosm").setLevel(logging.WARNING)  # per-call timings are noise here
     args = _parser().parse_args(argv)
     return COMMANDS[args.command](args)
 

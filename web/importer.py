@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from routing.errors import InputError, Problem
 from routing.network import WalkingNetwork
-from routing.sources import read_buildings, read_households, read_osm, read_volunteers
+from routing.sources import (
+    read_buildings,
+    read_households,
+    read_osm,
+    read_paths,
+    read_volunteers,
+)
 from web import store
 
 log = logging.getLogger(__name__)
@@ -27,9 +33,11 @@ class ImportRequest:
     """The files of one import; any may be missing.
 
     ``bbox`` is (west, south, east, north) in degrees and applies to ``osm`` only.
+    ``paths`` (a line layer) replaces the OSM ways as the walking network.
     """
 
     buildings: Path | None = None
+    paths: Path | None = None
     households: Path | None = None
     volunteers: Path | None = None
     osm: Path | None = None
@@ -37,7 +45,7 @@ class ImportRequest:
     names: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        if not any((self.buildings, self.households, self.volunteers, self.osm)):
+        if not any((self.buildings, self.paths, self.households, self.volunteers, self.osm)):
             raise ValueError("nothing to import: give at least one file")
         if self.bbox is not None and self.osm is None:
             raise ValueError("a bounding box applies to an OSM file: give --osm too")
@@ -51,6 +59,7 @@ class ImportRequest:
 class _Checked:
     buildings: gpd.GeoDataFrame | None = None
     edges: gpd.GeoDataFrame | None = None
+    lines: gpd.GeoDataFrame | None = None
     households: pd.DataFrame | None = None
     volunteers: pd.DataFrame | None = None
 
@@ -82,6 +91,10 @@ def check(session: Session, community_name: str, request: ImportRequest) -> _Che
             out.edges = extract.walk_edges
             if request.buildings is None:
                 out.buildings = extract.buildings
+    if request.paths is not None:
+        out.lines = _collect(
+            problems, read_paths, request.paths, name=request.display_name("paths", request.paths)
+        )
     if request.buildings is not None:
         out.buildings = _collect(
             problems,
@@ -188,8 +201,11 @@ def run_import(session: Session, community_name: str, request: ImportRequest) ->
     try:
         community = store.get_or_create_community(session, community_name)
         network = None
-        if checked.edges is not None:
+        if checked.lines is not None:
+            network = WalkingNetwork.from_lines(checked.lines)
+        elif checked.edges is not None:
             network = WalkingNetwork.from_edges(checked.edges)
+        if network is not None:
             counts["walk_edges"] = store.replace_network(session, community, network.edges)
         if checked.buildings is not None:
             buildings = checked.buildings
@@ -210,6 +226,7 @@ def run_import(session: Session, community_name: str, request: ImportRequest) ->
             kind: request.display_name(kind, path)
             for kind, path in (
                 ("buildings", request.buildings),
+                ("paths", request.paths),
                 ("households", request.households),
                 ("volunteers", request.volunteers),
                 ("osm", request.osm),

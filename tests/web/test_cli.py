@@ -193,3 +193,41 @@ def test_demo_is_rebuilt_from_scratch(tmp_path: Path) -> None:
     shutil.copy(db, tmp_path / "first.db")
     assert main(["demo", "--db", str(db)]) == 0
     assert _digest(db) == first
+
+
+def test_synthetic_community_imports_with_a_path_layer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from routing.synthetic import synthetic_community, write_synthetic
+
+    community = synthetic_community(towers=6, volunteers=30)
+    files = tmp_path / "files"
+    write_synthetic(files, community)
+    db = tmp_path / "s.db"
+    code = main(
+        [
+            "import",
+            "--db",
+            str(db),
+            "--buildings",
+            str(files / "buildings.geojson"),
+            "--paths",
+            str(files / "paths.geojson"),
+            "--households",
+            str(files / "households.csv"),
+            "--volunteers",
+            str(files / "volunteers.csv"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"households: {len(community.households)}" in out
+    assert main(["matrix", "--db", str(db)]) == 0
+    assert "matrix: 6 x 6 buildings (network)" in capsys.readouterr().out
+    engine = store.open_engine(db)
+    with store.session_factory(engine)() as session:
+        stored = store.find_community(session, None)
+        assert stored is not None
+        buildings = store.load_buildings(session, stored)
+    # every entrance was snapped and stored
+    assert buildings["entrance_lon"].notna().all()
