@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import shutil
@@ -61,13 +62,27 @@ def test_import_good_files_prints_counts(
     assert int(counts["volunteers"]) == stored["volunteers"] > 0
 
 
-def test_bad_households_print_problem_lines_and_store_nothing(
+OPTION = {
+    "households": "--households",
+    "volunteers": "--volunteers",
+    "buildings": "--buildings",
+    "osm": "--osm",
+    "paths": "--paths",
+}
+
+
+def _corpus() -> list[tuple[str, str]]:
+    with (BAD / "expected.csv").open(encoding="utf-8") as handle:
+        return sorted({(row["file"], row["kind"]) for row in csv.DictReader(handle)})
+
+
+def test_every_bad_file_prints_problem_lines_and_stores_nothing(
     demo_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    corpus = _corpus()
+    assert len(corpus) >= 15
     before = _digest(demo_copy)
-    bad = sorted(BAD.glob("households_*.csv"))
-    assert bad, "the bad-input corpus has household files"
-    for path in bad:
+    for name, kind in corpus:
         code = main(
             [
                 "import",
@@ -75,16 +90,16 @@ def test_bad_households_print_problem_lines_and_store_nothing(
                 str(demo_copy),
                 "--community",
                 "Kamppi 演示社区",
-                "--households",
-                str(path),
+                OPTION[kind],
+                str(BAD / name),
             ]
         )
         out = capsys.readouterr().out.strip().splitlines()
-        assert code == 1, path.name
-        assert out, path.name
+        assert code == 1, name
+        assert out, name
         for line in out:
             assert LINE.match(line), line
-            assert line.startswith(path.name + ":"), line
+            assert line.startswith(name + ":"), line
     assert _digest(demo_copy) == before
 
 
