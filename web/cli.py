@@ -29,6 +29,13 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="redvest", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -46,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     mat = sub.add_parser("matrix", help="compute the building-to-building walking matrix")
     mat.add_argument("--db", required=True)
     mat.add_argument("--community", default=None)
+
+    ter = sub.add_parser("plan-territories", help="balanced areas of responsibility per team")
+    ter.add_argument("--db", required=True)
+    ter.add_argument("--out", required=True, type=Path, help="folder for the CSV and GeoJSON")
+    ter.add_argument("--community", default=None)
+    ter.add_argument("--teams", type=_positive_int, help="plan for N teams T001…; default: roster")
+    ter.add_argument("--tolerance", type=float, default=0.05, help="balance ± share of the mean")
+    ter.add_argument("--time-limit", type=float, default=10.0, help="seconds")
+    ter.add_argument("--seed", type=int, default=0)
+    ter.add_argument("--fresh", action="store_true", help="ignore the current plan")
+    ter.add_argument("--publish", action="store_true", help="publish the new plan")
 
     srv = sub.add_parser("serve", help="serve the web app on 127.0.0.1")
     srv.add_argument("--db", default=str(DEFAULT_DB))
@@ -110,6 +128,38 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_territories(args: argparse.Namespace) -> int:
+    """Plan, store and export the territories of a stored community."""
+    from routing.territories import TerritoryOptions
+    from web.plans import plan_community, publish, write_outputs
+
+    try:
+        options = TerritoryOptions(
+            tolerance=args.tolerance, time_limit_s=args.time_limit, seed=args.seed
+        )
+    except ValueError as error:
+        print(f"redvest plan-territories: {error}", file=sys.stderr)
+        return 2
+    engine = store.open_engine(args.db)
+    with store.session_factory(engine)() as session:
+        community = store.find_community(session, args.community)
+        if community is None:
+            print("redvest plan-territories: no community; run import first", file=sys.stderr)
+            return 1
+        teams = None if args.teams is None else [f"T{i:03d}" for i in range(1, args.teams + 1)]
+        plan, record = plan_community(
+            session, community, teams=teams, options=options, fresh=args.fresh
+        )
+        if args.publish:
+            publish(session, record)
+        buildings = store.load_buildings(session, community)
+    csv_path, geojson_path = write_outputs(plan, buildings, args.out)
+    print(plan.summary())
+    state = "published" if args.publish else "draft"
+    print(f"plan {record.id} stored ({state}); wrote {csv_path} and {geojson_path}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the app with waitress on 127.0.0.1."""
     from waitress import serve
@@ -144,7 +194,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_matrix(argparse.Namespace(db=args.db, community=DEMO_COMMUNITY))
 
 
-COMMANDS = {"import": cmd_import, "matrix": cmd_matrix, "serve": cmd_serve, "demo": cmd_demo}
+COMMANDS = {
+    "import": cmd_import,
+    "matrix": cmd_matrix,
+    "plan-territories": cmd_plan_territories,
+    "serve": cmd_serve,
+    "demo": cmd_demo,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

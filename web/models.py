@@ -136,3 +136,53 @@ class ImportRecord(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     files: Mapped[str] = mapped_column(Text)
     counts: Mapped[str] = mapped_column(Text)
+
+
+class TerritoryPlanRecord(Base):
+    """A stored territory plan (包干到户): draft until published; plans keep their history."""
+
+    __tablename__ = "territory_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("territory_plan.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    options: Mapped[str] = mapped_column(Text)  # JSON: tolerance, time limit, seed
+    metrics: Mapped[str] = mapped_column(Text)  # JSON of PlanMetrics
+    explanations: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of str
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    assignments: Mapped[list[PlanAssignment]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan"
+    )
+
+
+class PlanAssignment(Base):
+    """One household's team in a plan."""
+
+    __tablename__ = "plan_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("territory_plan.id"), index=True)
+    household_id: Mapped[str] = mapped_column(String(64))
+    team_id: Mapped[str] = mapped_column(String(64))
+    building_id: Mapped[str] = mapped_column(String(64))
+    floor: Mapped[int] = mapped_column(Integer)
+    workload_s: Mapped[float] = mapped_column(Float)
+
+    plan: Mapped[TerritoryPlanRecord] = relationship(back_populates="assignments")
+
+
+class PinRecord(Base):
+    """A floor band the coordinator fixed to a team; every later plan respects it."""
+
+    __tablename__ = "pin"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    building_id: Mapped[str] = mapped_column(String(64))
+    first_floor: Mapped[int] = mapped_column(Integer)
+    last_floor: Mapped[int] = mapped_column(Integer)
+    team_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
