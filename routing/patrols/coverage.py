@@ -1,0 +1,228 @@
+"""Street-coverage patrol routes on the walking network, split among K teams."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from numpy.typing import ArrayLike, NDArray
+from shapely.geometry.base import BaseGeometry
+
+from routing.costs import CostParameters
+from routing.network import WalkingNetwork
+from routing.patrols.checkpoints import attach_checkpoints, snap_checkpoints
+from routing.patrols.options import PatrolOptions
+from routing.patrols.postman import StreetGraph, Walk, postman_walk
+from routing.patrols.result import PatrolPlan, PatrolRoute
+from routing.patrols.split import split_walk
+from routing.schema import WGS84
+
+IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
+
+
+def edges_in_area(network: WalkingNetwork, area: BaseGeometry) -> BoolArray:
+    """Edges whose midpoint lies in a WGS84 polygon: each street belongs to one area.
+
+    Parameters
+    ----------
+    network : WalkingNetwork
+        The walking network.
+    area : shapely Polygon or MultiPolygon
+        The area, in WGS84.
+
+    Returns
+    -------
+    ndarray of bool
+        Per row of ``network.edges``.
+    """
+    middle = shapely.line_interpolate_point(network.edges.geometry.to_numpy(), 0.5, normalized=True)
+    return np.asarray(shapely.contains_xy(area, shapely.get_x(middle), shapely.get_y(middle)))
+
+
+def plan_patrol_routes(
+    network: WalkingNetwork,
+    teams: int,
+    *,
+    required: ArrayLike | None = None,
+    area: BaseGeometry | None = None,
+    start: tuple[float, float] | None = None,
+    checkpoints: gpd.GeoDataFrame | None = None,
+    options: PatrolOptions | None = None,
+    params: CostParameters = CostParameters(),
+) -> PatrolPlan:
+    """Closed patrol walks from one start point covering streets and checkpoints.
+
+    The required streets are ``required`` (a mask or row numbers of ``network.edges``;
+    default all), limited to ``area`` when given, plus the street each checkpoint lies
+    on. One team gets the Chinese-postman walk; K teams share it split by
+    ``split_walk`` (longest route as short as possible, then the total).
+
+    Parameters
+    ----------
+    network : WalkingNetwork
+        The walking network (its largest connected part).
+    teams : int
+        Number of routes, K >= 1.
+    required : array_like of bool or int, optional
+        Streets to walk: a boolean mask over ``network.edges`` or row numbers.
+    area : shapely geometry, optional
+        WGS84 polygon; only streets whose midpoint lies inside are required.
+    start : (float, float), optional
+        ``(lon, lat)`` of the start, snapped to the nearest network node; default the
+        node nearest the centre of the required streets.
+    checkpoints : GeoDataFrame, optional
+        Points to pass (WGS84) with optional ``checkpoint_id`` and ``name`` columns; the
+        street each lies on becomes required.
+    options : PatrolOptions, optional
+        Time limit and split settings; default ``PatrolOptions()``.
+    params : CostParameters
+        Walking speed and the ``patrol_checkpoint`` service time.
+
+    Returns
+    -------
+    PatrolPlan
+        Routes ``R01``… ordered clockwise around the start, with lengths and times.
+    """
+    if not (isinstance(teams, int) and teams >= 1):
+        raise ValueError(f"teams must be an int >= 1, got {teams!r}")
+    started = time.perf_counter()
+    options = options if options is not None else PatrolOptions()
+    edges = network.edges
+    graph = StreetGraph.from_pairs(
+        edges["u"].to_numpy(), edges["v"].to_numpy(), edges["length_m"].to_numpy()
+    )
+    mask = _required_mask(network, required, area)
+    points = snap_checkpoints(network, checkpoints)
+    mask[points["edge"].to_numpy(dtype=np.intp)] = True
+    if not mask.any():
+        raise ValueError("no street to patrol: the selection or area holds no street")
+    start_node, start_xy = _start_node(network, graph, mask, start)
+    single = postman_walk(graph, mask, start_node, nearest_odd=options.nearest_odd)
+    stats = None
+    walks = [single.walk]
+    if teams > 1:
+        walks, stats = split_walk(graph, single.walk, start_node, teams, options)
+    walks = _clockwise(network, walks, start_xy)
+    plan = PatrolPlan(
+        routes=tuple(_route(network, i, len(walks), walk) for i, walk in enumerate(walks)),
+        start_lon=start_xy[0],
+        start_lat=start_xy[1],
+        required_m=single.required_m,
+        postman_m=single.walk.length_m(graph),
+        exact=single.exact,
+        checkpoints=points,
+        elapsed_s=0.0,
+        split=stats,
+    )
+    plan = attach_checkpoints(plan, network, points, params=params)
+    return replace(plan, elapsed_s=time.perf_counter() - started)
+
+
+def _required_mask(
+    network: WalkingNetwork, required: ArrayLike | None, area: BaseGeometry | None
+) -> BoolArray:
+    m = network.edge_count
+    if required is None:
+        mask = np.ones(m, dtype=bool)
+    else:
+        given = np.asarray(required)
+        if given.dtype == bool:
+            if given.shape != (m,):
+                raise ValueError(f"required mask has shape {given.shape}, expected ({m},)")
+            mask = given.copy()
+        else:
+            rows = given.astype(np.intp).ravel()
+            if len(rows) and (rows.min() < 0 or rows.max() >= m):
+                raise ValueError(f"required edge rows must be in 0..{m - 1}")
+            mask = np.zeros(m, dtype=bool)
+            mask[rows] = True
+    if area is not None:
+        mask &= edges_in_area(network, area)
+    return mask
+
+
+def _start_node(
+    network: WalkingNetwork,
+    graph: StreetGraph,
+    mask: BoolArray,
+    start: tuple[float, float] | None,
+) -> tuple[int, tuple[float, float]]:
+    """The network node nearest the start point and its WGS84 position."""
+    if start is None:
+        middle = network.edges.geometry[mask].to_crs(network.crs).union_all().centroid
+        centre = gpd.GeoSeries([middle], crs=network.crs).to_crs(WGS84).iloc[0]
+        start = (float(centre.x), float(centre.y))
+    snap = network.snap([start[0]], [start[1]])
+    edge, at_v = int(snap.edge[0]), bool(snap.fraction[0] >= 0.5)
+    node = int(graph.v[edge] if at_v else graph.u[edge])
+    line = network.edges.geometry.iloc[edge]
+    x, y = line.coords[-1] if at_v else line.coords[0]
+    return node, (float(x), float(y))
+
+
+def _clockwise(
+    network: WalkingNetwork, walks: list[Walk], start: tuple[float, float]
+) -> list[Walk]:
+    """Routes ordered clockwise from north by the bearing of their streets' centre."""
+    if len(walks) < 2:
+        return walks
+    middle = shapely.line_interpolate_point(network.edges.geometry.to_numpy(), 0.5, normalized=True)
+    bearing = []
+    for walk in walks:
+        used = middle[walk.edge[walk.service]] if walk.service.any() else middle[walk.edge]
+        dx = np.mean(shapely.get_x(used)) - start[0]
+        dy = np.mean(shapely.get_y(used)) - start[1]
+        bearing.append(math.atan2(dx * math.cos(math.radians(start[1])), dy) % (2 * math.pi))
+    return [walks[i] for i in np.argsort(bearing, kind="stable")]
+
+
+def _route(network: WalkingNetwork, i: int, count: int, walk: Walk) -> PatrolRoute:
+    """Route ``R01``… of a walk, without checkpoints yet."""
+    edges = network.edges
+    length = edges["length_m"].to_numpy(dtype=float)
+    seconds = network.speed.edge_time_s(length[walk.edge], edges["highway"].to_numpy()[walk.edge])
+    return PatrolRoute(
+        route_id=f"R{i + 1:0{max(2, len(str(count)))}d}",
+        edge=walk.edge,
+        forward=walk.forward,
+        service=walk.service,
+        length_m=float(length[walk.edge].sum()),
+        service_m=float(length[walk.edge[walk.service]].sum()),
+        walk_s=float(seconds.sum()),
+        checkpoint_s=0.0,
+        checkpoints=(),
+        geometry=walk_line(network, walk),
+    )
+
+
+def walk_line(network: WalkingNetwork, walk: Walk) -> shapely.LineString:
+    """The walk as one WGS84 LineString, each street drawn in walking direction.
+
+    Parameters
+    ----------
+    network : WalkingNetwork
+        Its edges' geometries run from ``u`` to ``v``.
+    walk : Walk
+        Steps over rows of ``network.edges``.
+
+    Returns
+    -------
+    shapely.LineString
+        Consecutive duplicate points removed.
+    """
+    lines = network.edges.geometry.to_numpy()[walk.edge]
+    coords, owner = shapely.get_coordinates(lines, return_index=True)
+    first = np.searchsorted(owner, np.arange(len(lines)))
+    pos = np.arange(len(owner)) - first[owner]
+    order = np.lexsort((np.where(walk.forward[owner], pos, -pos), owner))
+    xy = coords[order]
+    keep = np.r_[True, np.any(np.diff(xy, axis=0) != 0, axis=1)]
+    xy = xy[keep]
+    if len(xy) == 1:
+        xy = np.repeat(xy, 2, axis=0)
+    return shapely.LineString(xy)
