@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DB     ?= instance/redvest.db
 PORT   ?= 5000
 # Debian packages the tests need (installed when we are root and apt-get exists).
-SYS_PACKAGES ?=
+SYS_PACKAGES ?= chromium fonts-noto-cjk poppler-utils
 
 .PHONY: demo test lint typecheck pytest sysdeps bench clean
 
@@ -29,6 +29,7 @@ sysdeps:
 	fi
 
 demo: $(VENV)/.base
+	@$(MAKE) --no-print-directory sysdeps SYS_PACKAGES=fonts-noto-cjk
 	$(BIN)/redvest demo --db $(DB)
 	$(BIN)/redvest serve --db $(DB) --port $(PORT)
 
@@ -46,7 +47,7 @@ test: sysdeps lint typecheck pytest
 
 bench: $(VENV)/.test
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/matrix.py
+	for b in matrix territories patrols visits; do $(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, jsonify, render_template, request
+from flask_babel import get_locale
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
-from web import db
+from web import db, jobs
+from web.extensions import babel, csrf, login_manager
 from web.store import database_url
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def _secret_key(instance: Path) -> str:
+    """The installation's session key, made once and kept in the instance folder."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -18,21 +36,94 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Parameters
     ----------
     config
-        Overrides; ``DATABASE_URL`` defaults to ``sqlite:///<instance>/redvest.db``.
+        Overrides; ``DATABASE_URL`` defaults to the environment's ``DATABASE_URL``, else
+        ``sqlite:///<instance>/redvest.db``.
+        ``MAP_TILES`` is osm (default), tianditu (with ``TIANDITU_KEY``), amap or none.
     """
     app = Flask(__name__, instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
-        DATABASE_URL=database_url(Path(app.instance_path) / "redvest.db"),
+        # PostgreSQL (or any SQLAlchemy URL) by the DATABASE_URL environment variable.
+        DATABASE_URL=os.environ.get("DATABASE_URL") or database_url(instance / "redvest.db"),
         JSON_AS_ASCII=False,
+        MAP_TILES="osm",
+        TIANDITU_KEY="",
+        PLAN_TIME_LIMIT_S=10.0,
+        JOB_WORKERS=2,
+        BABEL_DEFAULT_LOCALE="zh",
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
+        MAX_CONTENT_LENGTH=200 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.from_prefixed_env("REDVEST")
     if config:
         app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
 
     db.init_app(app)
+    jobs.init_app(app, db.sessions(app))
+    csrf.init_app(app)
+    _init_login(app)
 
-    from web.community import bp as community_bp
+    from web.auth.views import select_locale
 
-    app.register_blueprint(community_bp)
+    babel.init_app(app, locale_selector=select_locale)
+    _register_blueprints(app)
+    _register_errors(app)
+    app.context_processor(lambda: {"locale": str(get_locale())})
     return app
+
+
+def _init_login(app: Flask) -> None:
+    from web.db import get_session
+    from web.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = ""
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return get_session().get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Response | tuple[Response, int]:
+        from flask import redirect, url_for
+
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "log in first"}), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from web.api import bp as api_bp
+    from web.auth import bp as auth_bp
+    from web.community import bp as community_bp
+    from web.imports import bp as imports_bp
+    from web.patrols import bp as patrols_bp
+    from web.teams import bp as teams_bp
+    from web.territory import bp as territory_bp
+
+    for bp in (auth_bp, community_bp, imports_bp, teams_bp, territory_bp, patrols_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error: CSRFError) -> tuple[Response | str, int]:
+        if request.path.startswith("/api/"):
+            return jsonify({"error": f"CSRF check failed: {error.description}"}), 400
+        return render_template("error.html", code=400, message=error.description), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response | tuple[Response | str, int]:
+        code = error.code or 500
+        if code < 400:  # routing redirects are exceptions too
+            return error.get_response()
+        if request.path.startswith("/api/"):
+            return jsonify({"error": error.description}), code
+        return render_template("error.html", code=code, message=error.description), code

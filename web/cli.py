@@ -65,12 +65,32 @@ def _parser() -> argparse.ArgumentParser:
     ter.add_argument("--fresh", action="store_true", help="ignore the current plan")
     ter.add_argument("--publish", action="store_true", help="publish the new plan")
 
+    pat = sub.add_parser("plan-patrols", help="street-coverage patrol routes, rota and PDFs")
+    pat.add_argument("--db", required=True)
+    pat.add_argument("--out", required=True, type=Path, help="folder for GeoJSON, CSV, PDFs")
+    pat.add_argument("--community", default=None)
+    pat.add_argument("--routes", required=True, type=_positive_int, help="number of routes K")
+    pat.add_argument("--weeks", type=_positive_int, default=4)
+    pat.add_argument("--slots-per-day", type=_positive_int, default=2)
+    pat.add_argument("--lang", choices=("zh", "en"), default="zh")
+    pat.add_argument("--area", type=Path, help="polygon file: only the streets inside it")
+    pat.add_argument("--time-limit", type=float, default=10.0, help="seconds")
+    pat.add_argument("--seed", type=int, default=0)
+
     srv = sub.add_parser("serve", help="serve the web app on 127.0.0.1")
     srv.add_argument("--db", default=str(DEFAULT_DB))
     srv.add_argument("--port", type=int, default=5000)
 
     demo = sub.add_parser("demo", help="build the demo database from the bundled data")
     demo.add_argument("--db", required=True)
+    demo.add_argument("--time-limit", type=float, default=5.0, help="planner seconds")
+
+    usr = sub.add_parser("create-user", help="add an account (the first one: --admin)")
+    usr.add_argument("--db", default=str(DEFAULT_DB))
+    usr.add_argument("--username", required=True)
+    usr.add_argument("--admin", action="store_true", help="may open and create every community")
+    usr.add_argument("--community", help="give the user a role in this community")
+    usr.add_argument("--role", choices=("coordinator", "viewer"), default="coordinator")
     return parser
 
 
@@ -160,6 +180,46 @@ def cmd_plan_territories(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_patrols(args: argparse.Namespace) -> int:
+    """Split the stored streets into K patrol routes, build the rota, write the PDFs."""
+    from web.patrol_export import export_patrols
+
+    engine = store.open_engine(args.db)
+    with store.session_factory(engine)() as session:
+        community = store.find_community(session, args.community)
+        if community is None:
+            print("redvest plan-patrols: no community; run import first", file=sys.stderr)
+            return 1
+        edges = store.load_network_edges(session, community)
+        buildings = store.load_buildings(session, community)
+        teams = store.load_team_ids(session, community)
+        name = community.name
+    if edges is None:
+        print("redvest plan-patrols: no walking network; import an OSM extract", file=sys.stderr)
+        return 1
+    try:
+        export = export_patrols(
+            edges,
+            buildings,
+            teams,
+            args.out,
+            routes=args.routes,
+            weeks=args.weeks,
+            slots_per_day=args.slots_per_day,
+            lang=args.lang,
+            time_limit_s=args.time_limit,
+            seed=args.seed,
+            area=args.area,
+            title=name,
+        )
+    except InputError as error:
+        for problem in error.problems:
+            print(problem)
+        return 1
+    print(export.summary())
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the app with waitress on 127.0.0.1."""
     from waitress import serve
@@ -191,15 +251,53 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 print(problem)
             return 1
     print(f"demo community {DEMO_COMMUNITY!r}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    return cmd_matrix(argparse.Namespace(db=args.db, community=DEMO_COMMUNITY))
+    code = cmd_matrix(argparse.Namespace(db=args.db, community=DEMO_COMMUNITY))
+    if code:
+        return code
+    from web.demo import finish_demo
+
+    login = finish_demo(args.db, DEMO_COMMUNITY, args.time_limit)
+    print(f"published plan {login.plan_id}")
+    print(f"demo log-in (demo only): user {login.username!r}, password {login.password!r}")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    """Add an account; the password comes from REDVEST_PASSWORD or is asked for."""
+    import getpass
+    import os
+
+    from web.auth.users import create_user, grant
+
+    password = os.environ.get("REDVEST_PASSWORD") or getpass.getpass("password: ")
+    engine = store.open_engine(args.db)
+    with store.session_factory(engine)() as session:
+        try:
+            user = create_user(session, args.username, password, admin=args.admin)
+            if args.community:
+                community = store.get_or_create_community(session, args.community)
+                grant(session, user, community, args.role)
+        except ValueError as error:
+            print(f"redvest create-user: {error}", file=sys.stderr)
+            return 2
+        session.commit()
+    role = (
+        "admin"
+        if args.admin
+        else (f"{args.role} of {args.community}" if args.community else "no role yet")
+    )
+    print(f"user {args.username!r} created ({role})")
+    return 0
 
 
 COMMANDS = {
     "import": cmd_import,
     "matrix": cmd_matrix,
     "plan-territories": cmd_plan_territories,
+    "plan-patrols": cmd_plan_patrols,
     "serve": cmd_serve,
     "demo": cmd_demo,
+    "create-user": cmd_create_user,
 }
 
 

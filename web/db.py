@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from web.store import open_engine, session_factory
 
@@ -15,6 +15,12 @@ def init_app(app: Flask) -> None:
     engine = open_engine(app.config["DATABASE_URL"])
     app.extensions[_KEY] = session_factory(engine)
     app.teardown_appcontext(_close_session)
+
+
+def sessions(app: Flask) -> sessionmaker[Session]:
+    """The app's session factory (for work outside a request, such as jobs)."""
+    factory: sessionmaker[Session] = app.extensions[_KEY]
+    return factory
 
 
 def get_session() -> Session:

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from routing.schema import BUILDING_COLUMNS, HOUSEHOLD_COLUMNS, VOLUNTEER_COLUMNS, WGS84
 from web.models import (
-    Base,
     Building,
     Community,
     Household,
@@ -40,11 +39,13 @@ def database_url(db: str | Path) -> str:
 
 
 def open_engine(db: str | Path) -> Engine:
-    """Create an engine and make sure the schema exists."""
+    """Create an engine and bring its database to the newest schema revision."""
+    from web.migrate import upgrade
+
     engine = create_engine(database_url(db))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    upgrade(engine)
     return engine
 
 

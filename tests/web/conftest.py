@@ -1,42 +1,124 @@
-"""Fixtures of the web tests: a demo database built once per session through the CLI."""
+"""Fixtures of the web tests: a demo database built once per session, logged-in clients."""
 
 from __future__ import annotations
 
-import shutil
+import re
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from web import create_app
-from web.cli import main
+from web import create_app, store
+from web.auth.users import create_user, grant
+from web.cli import DEMO_COMMUNITY, main
+from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.store import database_url
+
+PASSWORD = "correct-horse-1"
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """Copy a SQLite database with its write-ahead log folded in (a file copy may miss it)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database (Helsinki map, ~300 volunteers), built once with `redvest demo`."""
+    """The demo database (Helsinki map, ~300 volunteers, a published plan, the demo
+    coordinator), built once with `redvest demo`; tests must not change it."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    assert main(["demo", "--db", str(path)]) == 0
+    assert main(["demo", "--db", str(path), "--time-limit", "1"]) == 0
+    return path
+
+
+@pytest.fixture(scope="session")
+def accounts_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database plus a second community B and one account per role."""
+    path = copy_db(demo_db, tmp_path_factory.mktemp("accounts") / "accounts.db")
+    engine = store.open_engine(path)
+    with store.session_factory(engine)() as session:
+        demo = store.find_community(session, DEMO_COMMUNITY)
+        assert demo is not None
+        other = store.get_or_create_community(session, "社区B")
+        create_user(session, "admin", PASSWORD, admin=True)
+        grant(session, create_user(session, "viewer", PASSWORD), demo, "viewer")
+        grant(session, create_user(session, "coord_b", PASSWORD), other, "coordinator")
+        session.commit()
+    engine.dispose()
     return path
 
 
 @pytest.fixture
 def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
     """A private copy of the demo database that a test may change."""
-    target = tmp_path / "demo.db"
-    shutil.copy(demo_db, target)
-    return target
+    return copy_db(demo_db, tmp_path / "demo.db")
+
+
+def make_app(db: Path) -> Flask:
+    """The app over ``db`` as tests run it: no tile server, one-second solves."""
+    return create_app(
+        {
+            "DATABASE_URL": database_url(db),
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "MAP_TILES": "none",
+            "PLAN_TIME_LIMIT_S": 1.0,
+            "EXPORTS_DIR": str(db.parent / "exports"),
+        }
+    )
 
 
 @pytest.fixture
-def app(demo_db: Path, tmp_path: Path) -> Flask:
-    """The app serving the demo database."""
-    return create_app({"DATABASE_URL": database_url(demo_db), "TESTING": True})
+def app(demo_db: Path) -> Iterator[Flask]:
+    """The app serving the (read-only) demo database."""
+    yield make_app(demo_db)
+
+
+@pytest.fixture
+def app_rw(demo_copy: Path) -> Iterator[Flask]:
+    """The app serving a private copy of the demo database."""
+    yield make_app(demo_copy)
+
+
+def csrf_token(client: FlaskClient, url: str = "/login") -> str:
+    """The CSRF token of the client's session, read from a page's meta tag."""
+    match = CSRF.search(client.get(url, follow_redirects=True).get_data(as_text=True))
+    assert match, url
+    return match.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> str:
+    """Log ``client`` in; returns its CSRF token for later POSTs."""
+    token = csrf_token(client)
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return csrf_token(client, "/")
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A test client of the demo app."""
-    return app.test_client()
+    """A test client of the demo app, logged in as the demo coordinator."""
+    test_client = app.test_client()
+    login(test_client, DEMO_USER, DEMO_PASSWORD)
+    return test_client
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    """A new database: one empty community and its coordinator ``coord``."""
+    path = tmp_path / "empty.db"
+    engine = store.open_engine(path)
+    with store.session_factory(engine)() as session:
+        community = store.get_or_create_community(session, "新社区")
+        grant(session, create_user(session, "coord", PASSWORD), community, "coordinator")
+        session.commit()
+    engine.dispose()
+    return path

@@ -1,61 +1,80 @@
-"""The community page lists what the demo database holds, without personal fields."""
+"""The community pages list what the demo database holds; personal fields only for editors."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.web.conftest import login, make_app
 from web import store
 
 
-def test_index_redirects_to_the_community(client: FlaskClient) -> None:
+def _demo(demo_db: Path) -> tuple[int, dict[str, int], object, object]:
+    engine = store.open_engine(demo_db)
+    with store.session_factory(engine)() as session:
+        community = store.find_community(session, None)
+        assert community is not None
+        return (
+            community.id,
+            store.counts(session, community),
+            store.load_volunteers(session, community),
+            store.load_households(session, community),
+        )
+
+
+def test_index_redirects_a_coordinator_to_the_community(client: FlaskClient) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert re.search(r"/communities/\d+$", response.headers["Location"])
 
 
-def test_community_page_lists_buildings_and_teams(client: FlaskClient, demo_db) -> None:  # type: ignore[no-untyped-def]
-    page = client.get("/", follow_redirects=True)
+def test_pages_need_a_log_in(app: Flask) -> None:
+    anonymous = app.test_client()
+    for url in ("/", "/communities/1", "/communities/1/teams", "/communities/1/plans"):
+        response = anonymous.get(url)
+        assert response.status_code == 302, url
+        assert "/login" in response.headers["Location"]
+    assert anonymous.get("/api/v1/communities").status_code == 401
+
+
+def test_community_page_lists_buildings_and_teams(client: FlaskClient, demo_db: Path) -> None:
+    community_id, counts, volunteers, _households = _demo(demo_db)
+    page = client.get(f"/communities/{community_id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    engine = store.open_engine(demo_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
-        assert community is not None
-        counts = store.counts(session, community)
-        volunteers = store.load_volunteers(session, community)
-        households = store.load_households(session, community)
-    assert community.name in html
     assert f"<b>{counts['households']}</b>" in html
     assert html.count("<tr><td>T") == counts["teams"]
-    assert html.count('href="/communities/') >= counts["buildings"]
-    # personal data stays off the page
-    for phone in volunteers["phone"].head(20):
+    assert html.count(f'href="/communities/{community_id}/buildings/') == counts["buildings"]
+    for phone in volunteers["phone"].head(20):  # type: ignore[attr-defined]
         assert phone not in html
-    for name in volunteers["name"].head(20):
+    for name in volunteers["name"].head(20):  # type: ignore[attr-defined]
         assert name not in html
-    for phone in households["phone"].head(20):
-        assert phone not in html
 
 
-def test_building_page_breaks_down_floors(client: FlaskClient, demo_db) -> None:  # type: ignore[no-untyped-def]
-    engine = store.open_engine(demo_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
-        assert community is not None
-        households = store.load_households(session, community)
-    building_id = households["building_id"].value_counts().index[0]
-    mine = households[households["building_id"] == building_id]
-    page = client.get(f"/communities/{community.id}/buildings/{building_id}")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+def test_building_page_breaks_down_floors_and_shows_contacts_to_coordinators(
+    client: FlaskClient, demo_db: Path, accounts_db: Path
+) -> None:
+    community_id, _counts, _volunteers, households = _demo(demo_db)
+    building_id = households["building_id"].value_counts().index[0]  # type: ignore[index]
+    mine = households[households["building_id"] == building_id]  # type: ignore[index]
+    url = f"/communities/{community_id}/buildings/{building_id}"
+    html = client.get(url).get_data(as_text=True)
     for unit in mine["unit"].head(10):
         assert unit in html
-    assert html.count("<tr><td>") == mine["floor"].nunique()
+    assert html.count("<tr><td><a") == 0
+    assert str(mine["phone"].iloc[0]) in html  # the coordinator sees contacts
+    viewer = make_app(accounts_db).test_client()
+    login(viewer, "viewer")
+    seen = viewer.get(url).get_data(as_text=True)
+    assert seen.count("<tr><td>") == mine["floor"].nunique()
+    for phone in mine["phone"]:
+        assert phone not in seen
 
 
-def test_unknown_community_and_building_are_404(client: FlaskClient) -> None:
-    assert client.get("/communities/999").status_code == 404
-    community_url = client.get("/").headers["Location"]
-    assert client.get(community_url + "/buildings/nope").status_code == 404
+def test_unknown_community_and_building(client: FlaskClient, demo_db: Path) -> None:
+    community_id = _demo(demo_db)[0]
+    assert client.get("/communities/999").status_code == 403  # no role there: no probing
+    assert client.get(f"/communities/{community_id}/buildings/nope").status_code == 404

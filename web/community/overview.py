@@ -54,7 +54,12 @@ def _is_hardship(tags: str) -> bool:
 
 def building_rows(buildings: pd.DataFrame, households: pd.DataFrame) -> list[BuildingRow]:
     """Buildings with their household, resident and hardship counts, most households first."""
-    per = households.assign(hardship=households["tags"].map(_is_hardship)).groupby("building_id")
+    if buildings.empty:
+        return []
+    per = households.assign(
+        hardship=households["tags"].map(_is_hardship).astype(bool),
+        building_id=households["building_id"].astype(str),
+    ).groupby("building_id")
     stats = pd.DataFrame(
         {
             "households": per.size(),

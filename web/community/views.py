@@ -2,46 +2,80 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from web import store
+from web.auth.access import community_for, sees_personal, user
+from web.auth.users import communities_of
 from web.community import bp
 from web.community.overview import floor_breakdown, overview
 from web.db import get_session
-from web.models import Community
+from web.plans import latest_plan
+
+
+@bp.before_request
+@login_required
+def _logged_in() -> None:
+    """Every community page needs a logged-in user."""
 
 
 @bp.get("/")
 def index() -> Response | str:
-    """Open the first community, or say how to import one."""
-    community = store.find_community(get_session(), None)
-    if community is None:
-        return render_template("community/empty.html")
+    """Open the user's only community, or list the communities the user may open."""
+    communities = communities_of(get_session(), user())
+    if len(communities) == 1 and not user().is_admin:
+        return redirect(url_for("community.show", community_id=communities[0].id))
+    return render_template("community/index.html", communities=communities)
+
+
+@bp.post("/communities")
+def create() -> Response:
+    """Add a community (admins only)."""
+    if not user().is_admin:
+        abort(403)
+    name = request.form.get("name", "").strip()
+    if not name or len(name) > 200:
+        flash(_("请填写社区名称（最多 200 字）"), "error")
+        return redirect(url_for("community.index"))
+    community = store.get_or_create_community(get_session(), name)
+    get_session().commit()
     return redirect(url_for("community.show", community_id=community.id))
 
 
 @bp.get("/communities/<int:community_id>")
 def show(community_id: int) -> str:
     """The community page: counts, buildings, teams."""
+    community = community_for(community_id)
     session = get_session()
-    community = session.get(Community, community_id) or abort(404)
-    return render_template("community/show.html", o=overview(session, community))
+    return render_template(
+        "community/show.html",
+        o=overview(session, community),
+        published=latest_plan(session, community, published=True),
+    )
 
 
 @bp.get("/communities/<int:community_id>/buildings/<building_id>")
 def building(community_id: int, building_id: str) -> str:
-    """One building: its units floor by floor."""
+    """One building: its units floor by floor (contacts for coordinators only)."""
     session = get_session()
-    community = session.get(Community, community_id) or abort(404)
+    community = community_for(community_id)
     buildings = store.load_buildings(session, community)
     match = buildings[buildings["building_id"] == building_id]
     if match.empty:
         abort(404)
     households = store.load_households(session, community)
+    personal = sees_personal()
+    contacts = []
+    if personal:
+        mine = households[households["building_id"] == building_id]
+        contacts = mine.sort_values(["floor", "unit"], ascending=[False, True]).to_dict("records")
     return render_template(
         "community/building.html",
         community=community,
         b=match.iloc[0],
         floors=floor_breakdown(households, building_id),
+        contacts=contacts,
     )

@@ -1,0 +1,177 @@
+"""Routes of the JSON API: parse, call one domain function, return JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import abort, current_app, jsonify, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from web import store
+from web.api import bp
+from web.api.openapi import document
+from web.auth.access import community_for, user
+from web.auth.users import communities_of
+from web.db import get_session
+from web.jobs import get_queue
+from web.models import Community, TerritoryPlanRecord
+from web.plans import publish
+from web.territory import service, tasks
+from web.territory.views import download
+
+
+def _community_json(community: Community) -> dict[str, Any]:
+    return {"id": community.id, "name": community.name}
+
+
+def _plan_json(record: TerritoryPlanRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "parent_id": record.parent_id,
+        "created_at": record.created_at.isoformat(),
+        "published_at": record.published_at.isoformat() if record.published_at else None,
+        "headline": record.summary.splitlines()[0] if record.summary else "",
+    }
+
+
+def _plan(community: Community, plan_id: int) -> TerritoryPlanRecord:
+    record = service.plan_of(get_session(), community, plan_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API."""
+    return jsonify(document())
+
+
+@bp.get("/communities")
+@login_required
+def communities() -> Response:
+    """The communities the user may open."""
+    return jsonify([_community_json(c) for c in communities_of(get_session(), user())])
+
+
+@bp.get("/communities/<int:community_id>")
+@login_required
+def community(community_id: int) -> Response:
+    """A community's counts."""
+    found = community_for(community_id)
+    return jsonify(_community_json(found) | {"counts": store.counts(get_session(), found)})
+
+
+@bp.get("/communities/<int:community_id>/plans")
+@login_required
+def plans(community_id: int) -> Response:
+    """The community's plans, newest first."""
+    found = community_for(community_id)
+    return jsonify([_plan_json(r) for r in service.history(get_session(), found)])
+
+
+@bp.get("/communities/<int:community_id>/plans/<int:plan_id>")
+@login_required
+def plan(community_id: int, plan_id: int) -> Response:
+    """A plan's workload table, balance figures, bands and changes."""
+    found = community_for(community_id)
+    view = service.plan_view(get_session(), found, _plan(found, plan_id))
+    b = view.balance
+    return jsonify(
+        _plan_json(view.record)
+        | {
+            "balance": {
+                "mean_workload_h": b.mean_h,
+                "max_over_mean": b.max_ratio,
+                "min_over_mean": b.min_ratio,
+                "spread": b.spread,
+                "tolerance": b.tolerance,
+                "teams_outside_tolerance": b.outside,
+            },
+            "teams": [asdict(r) for r in b.rows],
+            "bands": [asdict(r) for r in view.bands],
+            "changes": None if view.changes is None else [asdict(c) for c in view.changes],
+            "explanations": view.explanations,
+        }
+    )
+
+
+@bp.get("/communities/<int:community_id>/plans/<int:plan_id>/territories.geojson")
+@login_required
+def plan_geojson(community_id: int, plan_id: int) -> Response:
+    """The plan's team areas as GeoJSON (WGS84)."""
+    return download(community_id, plan_id, "geojson")
+
+
+@bp.post("/communities/<int:community_id>/plans")
+@login_required
+def generate(community_id: int) -> tuple[Response, int]:
+    """Start a territory job; answers 202 with the job at once."""
+    found = community_for(community_id, edit=True)
+    values = request.get_json(silent=True) or {}
+    try:
+        plan_request = tasks.PlanRequest.parse(values, current_app.config["PLAN_TIME_LIMIT_S"])
+    except ValueError as error:
+        return jsonify({"error": str(error)}), 400
+    job_id = tasks.start(get_queue(), found, plan_request)
+    state = get_queue().state(job_id)
+    assert state is not None
+    response = jsonify(state.to_json())
+    response.headers["Location"] = url_for(".job", job_id=job_id)
+    return response, 202
+
+
+@bp.post("/communities/<int:community_id>/plans/<int:plan_id>/moves")
+@login_required
+def move(community_id: int, plan_id: int) -> tuple[Response, int]:
+    """Move a band to another team (pinned); answers 201 with the new draft plan."""
+    found = community_for(community_id, edit=True)
+    values = request.get_json(silent=True) or {}
+    try:
+        new = service.move_band(
+            get_session(),
+            found,
+            _plan(found, plan_id),
+            str(values.get("building_id", "")),
+            str(values.get("from_team", "")),
+            str(values.get("to_team", "")),
+        )
+    except ValueError as error:
+        return jsonify({"error": str(error)}), 400
+    return jsonify(_plan_json(new)), 201
+
+
+@bp.post("/communities/<int:community_id>/plans/<int:plan_id>/publish")
+@login_required
+def publish_plan(community_id: int, plan_id: int) -> Response:
+    """Publish a plan."""
+    found = community_for(community_id, edit=True)
+    record = _plan(found, plan_id)
+    publish(get_session(), record)
+    return jsonify(_plan_json(record))
+
+
+def _job_state(job_id: int, *, edit: bool = False) -> Any:
+    state = get_queue().state(job_id)
+    if state is None:
+        abort(404)
+    community_for(state.community_id, edit=edit)
+    return state
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int) -> Response:
+    """A job's status, progress and result."""
+    return jsonify(_job_state(job_id).to_json())
+
+
+@bp.post("/jobs/<int:job_id>/cancel")
+@login_required
+def cancel(job_id: int) -> Response:
+    """Ask a job to stop."""
+    _job_state(job_id, edit=True)
+    get_queue().cancel(job_id)
+    return jsonify(_job_state(job_id).to_json())

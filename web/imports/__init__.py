@@ -1,0 +1,7 @@
+"""Import pages: upload buildings, paths, households, volunteers; all or nothing."""
+
+from flask import Blueprint
+
+bp = Blueprint("imports", __name__)
+
+from web.imports import views  # noqa: E402,F401  (registers the routes)

@@ -1,0 +1,95 @@
+"""The patrol job: routes, rota and PDFs of a stored community, written to a job folder."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from routing.errors import InputError
+from routing.territories import Progress
+from web import store
+from web.jobs import JobQueue, register
+from web.models import Community
+
+KIND = "patrols"
+
+
+@dataclass(frozen=True)
+class PatrolRequest:
+    """Routes, rota length and solver time the coordinator asks for."""
+
+    routes: int = 6
+    weeks: int = 4
+    slots_per_day: int = 2
+    time_limit_s: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.routes <= 100:
+            raise ValueError("routes must be in 1..100")
+        if not 1 <= self.weeks <= 12:
+            raise ValueError("weeks must be in 1..12")
+        if not 1 <= self.slots_per_day <= 6:
+            raise ValueError("patrols per day must be in 1..6")
+        if not 0 < self.time_limit_s <= 600:
+            raise ValueError("time limit must be in (0, 600] s")
+
+    @classmethod
+    def parse(cls, values: Any) -> PatrolRequest:
+        """From form or JSON values; raises ValueError on bad ones."""
+        try:
+            return cls(
+                routes=int(values.get("routes", 6)),
+                weeks=int(values.get("weeks", 4)),
+                slots_per_day=int(values.get("slots_per_day", 2)),
+                time_limit_s=float(values.get("time_limit_s", 10)),
+            )
+        except (TypeError, ValueError) as error:
+            raise ValueError(str(error)) from None
+
+
+@register(KIND)
+def patrol_task(
+    session: Session, community: Community, params: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    """Plan patrols and write the files; the result names them (relative to the folder)."""
+    from web.patrol_export import export_patrols
+
+    edges = store.load_network_edges(session, community)
+    if edges is None:
+        raise ValueError("no walking network: import an OSM extract or a path layer first")
+    request = PatrolRequest(**params["request"])
+    folder = Path(params["folder"])
+    progress(0.1, "planning patrols")
+    try:
+        export = export_patrols(
+            edges,
+            store.load_buildings(session, community),
+            store.load_team_ids(session, community),
+            folder,
+            routes=request.routes,
+            weeks=request.weeks,
+            slots_per_day=request.slots_per_day,
+            time_limit_s=request.time_limit_s,
+            base_url=params["base_url"],
+            title=community.name,
+        )
+    except InputError as error:
+        raise ValueError("; ".join(p.message for p in error.problems)) from None
+    return {
+        "files": [f.name for f in export.files],
+        "headline": export.rota.summary().splitlines()[0],
+    }
+
+
+def start(
+    queue: JobQueue, community: Community, request: PatrolRequest, root: Path, base_url: str
+) -> int:
+    """Submit a patrol job writing into a new folder under ``root``; returns the job id."""
+    root.mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix=f"c{community.id}-", dir=root)
+    params = {"request": asdict(request), "folder": folder, "base_url": base_url}
+    return queue.submit(community.id, KIND, params)

@@ -1,0 +1,83 @@
+"""Routes of the patrol page: start a job, show its files, download them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from web.auth.access import community_for
+from web.db import get_session
+from web.jobs import get_queue
+from web.jobs.queue import latest_job
+from web.models import JobRecord
+from web.patrols import bp, tasks
+
+
+@bp.before_request
+@login_required
+def _logged_in() -> None:
+    """Every patrol page needs a logged-in user."""
+
+
+def _root() -> Path:
+    return Path(
+        current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports"
+    )
+
+
+@bp.get("/communities/<int:community_id>/patrols")
+def show(community_id: int) -> str:
+    """The newest patrol job and its downloads; the form for a new one."""
+    community = community_for(community_id)
+    return render_template(
+        "patrols/show.html",
+        community=community,
+        job=latest_job(get_session(), community.id, tasks.KIND),
+    )
+
+
+@bp.post("/communities/<int:community_id>/patrols")
+def generate(community_id: int) -> Response:
+    """Start a patrol job."""
+    community = community_for(community_id, edit=True)
+    try:
+        patrol_request = tasks.PatrolRequest.parse(request.form)
+    except ValueError as error:
+        flash(str(error), "error")
+    else:
+        tasks.start(get_queue(), community, patrol_request, _root(), request.host_url.rstrip("/"))
+        flash(_("已开始计算巡逻路线和排班"), "info")
+    return redirect(url_for(".show", community_id=community.id))
+
+
+@bp.get("/communities/<int:community_id>/patrols/<int:job_id>/<filename>")
+def download(community_id: int, job_id: int, filename: str) -> Response:
+    """One file a finished patrol job wrote (only names the job recorded)."""
+    community = community_for(community_id)
+    row = get_session().scalar(
+        select(JobRecord).where(
+            JobRecord.id == job_id,
+            JobRecord.community_id == community.id,
+            JobRecord.kind == tasks.KIND,
+            JobRecord.status == "done",
+        )
+    )
+    if row is None or filename not in json.loads(row.result).get("files", []):
+        abort(404)
+    folder = Path(json.loads(row.params)["folder"])
+    return send_from_directory(folder, filename, as_attachment=True)

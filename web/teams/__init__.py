@@ -1,0 +1,7 @@
+"""Teams: keep the roster's teams, form teams of three automatically, move members."""
+
+from flask import Blueprint
+
+bp = Blueprint("teams", __name__)
+
+from web.teams import views  # noqa: E402,F401  (registers the routes)
