@@ -9,9 +9,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from routing.errors import InputError
 from web import store
 from web.importer import ImportRequest, run_import
+from web.models import Community
 
 DEFAULT_DB = Path("instance") / "redvest.db"
 DEMO_COMMUNITY = "Kamppi 演示社区"
@@ -94,6 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stored_community(session: Session, args: argparse.Namespace) -> Community | None:
+    """The community named by ``--community`` (default: the first), or None, said on stderr."""
+    community = store.find_community(session, args.community)
+    if community is None:
+        print(
+            f"redvest {args.command}: no community in this database; run import first",
+            file=sys.stderr,
+        )
+    return community
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import files; print counts, or every problem as FILE:ROW:FIELD: message."""
     try:
@@ -129,11 +143,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
     engine = store.open_engine(args.db)
     with store.session_factory(engine)() as session:
-        community = store.find_community(session, args.community)
+        community = _stored_community(session, args)
         if community is None:
-            print(
-                "redvest matrix: no community in this database; run import first", file=sys.stderr
-            )
             return 1
         buildings = store.load_buildings(session, community)
         edges = store.load_network_edges(session, community)
@@ -162,9 +173,8 @@ def cmd_plan_territories(args: argparse.Namespace) -> int:
         return 2
     engine = store.open_engine(args.db)
     with store.session_factory(engine)() as session:
-        community = store.find_community(session, args.community)
+        community = _stored_community(session, args)
         if community is None:
-            print("redvest plan-territories: no community; run import first", file=sys.stderr)
             return 1
         teams = None if args.teams is None else [f"T{i:03d}" for i in range(1, args.teams + 1)]
         plan, record = plan_community(
@@ -186,9 +196,8 @@ def cmd_plan_patrols(args: argparse.Namespace) -> int:
 
     engine = store.open_engine(args.db)
     with store.session_factory(engine)() as session:
-        community = store.find_community(session, args.community)
+        community = _stored_community(session, args)
         if community is None:
-            print("redvest plan-patrols: no community; run import first", file=sys.stderr)
             return 1
         edges = store.load_network_edges(session, community)
         buildings = store.load_buildings(session, community)
@@ -251,7 +260,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 print(problem)
             return 1
     print(f"demo community {DEMO_COMMUNITY!r}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    code = cmd_matrix(argparse.Namespace(db=args.db, community=DEMO_COMMUNITY))
+    code = cmd_matrix(argparse.Namespace(db=args.db, community=DEMO_COMMUNITY, command="demo"))
     if code:
         return code
     from web.demo import finish_demo
