@@ -19,7 +19,7 @@ from web.jobs import get_queue
 from web.models import Community, TerritoryPlanRecord
 from web.plans import publish
 from web.territory import service, tasks
-from web.territory.views import download
+from web.territory.views import download, plan_or_404
 
 
 def _community_json(community: Community) -> dict[str, Any]:
@@ -34,13 +34,6 @@ def _plan_json(record: TerritoryPlanRecord) -> dict[str, Any]:
         "published_at": record.published_at.isoformat() if record.published_at else None,
         "headline": record.summary.splitlines()[0] if record.summary else "",
     }
-
-
-def _plan(community: Community, plan_id: int) -> TerritoryPlanRecord:
-    record = service.plan_of(get_session(), community, plan_id)
-    if record is None:
-        abort(404)
-    return record
 
 
 @bp.get("/openapi.json")
@@ -77,7 +70,7 @@ def plans(community_id: int) -> Response:
 def plan(community_id: int, plan_id: int) -> Response:
     """A plan's workload table, balance figures, bands and changes."""
     found = community_for(community_id)
-    view = service.plan_view(get_session(), found, _plan(found, plan_id))
+    view = service.plan_view(get_session(), found, plan_or_404(found, plan_id))
     b = view.balance
     return jsonify(
         _plan_json(view.record)
@@ -133,7 +126,7 @@ def move(community_id: int, plan_id: int) -> tuple[Response, int]:
         new = service.move_band(
             get_session(),
             found,
-            _plan(found, plan_id),
+            plan_or_404(found, plan_id),
             str(values.get("building_id", "")),
             str(values.get("from_team", "")),
             str(values.get("to_team", "")),
@@ -148,7 +141,7 @@ def move(community_id: int, plan_id: int) -> tuple[Response, int]:
 def publish_plan(community_id: int, plan_id: int) -> Response:
     """Publish a plan."""
     found = community_for(community_id, edit=True)
-    record = _plan(found, plan_id)
+    record = plan_or_404(found, plan_id)
     publish(get_session(), record)
     return jsonify(_plan_json(record))
 

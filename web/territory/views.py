@@ -25,7 +25,8 @@ def _logged_in() -> None:
     """Every plan page needs a logged-in user."""
 
 
-def _plan(community: Community, plan_id: int) -> TerritoryPlanRecord:
+def plan_or_404(community: Community, plan_id: int) -> TerritoryPlanRecord:
+    """Plan ``plan_id`` of ``community``, else 404."""
     record = service.plan_of(get_session(), community, plan_id)
     if record is None:
         abort(404)
@@ -56,7 +57,7 @@ def show(community_id: int, plan_id: int) -> str:
     """A plan: map, workload table, bands to move, what moved, history, downloads."""
     community = community_for(community_id)
     session = get_session()
-    record = _plan(community, plan_id)
+    record = plan_or_404(community, plan_id)
     return render_template(
         "territory/plan.html",
         community=community,
@@ -73,7 +74,7 @@ def map_page(community_id: int, plan_id: int) -> str:
     """The plan's folium map as a page of its own (embedded in an iframe)."""
     community = community_for(community_id)
     session = get_session()
-    record = _plan(community, plan_id)
+    record = plan_or_404(community, plan_id)
     assignment = load_assignment(session, record)
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
     return plan_map(
@@ -106,7 +107,7 @@ def move(community_id: int, plan_id: int) -> Response:
     """Move one team's band of a building to another team; the move is pinned."""
     community = community_for(community_id, edit=True)
     session = get_session()
-    record = _plan(community, plan_id)
+    record = plan_or_404(community, plan_id)
     try:
         new = service.move_band(
             session,
@@ -127,7 +128,7 @@ def move(community_id: int, plan_id: int) -> Response:
 def publish_plan(community_id: int, plan_id: int) -> Response:
     """Publish a plan: it becomes the teams' current areas."""
     community = community_for(community_id, edit=True)
-    record = _plan(community, plan_id)
+    record = plan_or_404(community, plan_id)
     publish(get_session(), record)
     flash(_("方案已发布"), "info")
     return redirect(url_for(".show", community_id=community.id, plan_id=record.id))
@@ -167,7 +168,7 @@ def download(community_id: int, plan_id: int, fmt: str) -> Response:
         abort(404)
     community = community_for(community_id)
     session = get_session()
-    assignment = load_assignment(session, _plan(community, plan_id))
+    assignment = load_assignment(session, plan_or_404(community, plan_id))
     buildings = store.load_buildings(session, community)
     if fmt == "csv":
         body = exports.assignment_csv(assignment)
