@@ -1,0 +1,192 @@
+"""Options of visit planning: search budget and portfolio, service, priorities, time scale."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from ortools.constraint_solver import routing_enums_pb2, routing_parameters_pb2
+
+from routing.costs import CostParameters
+
+# The solver works in integers: tenths of a second. Travel and service times are rounded
+# up to the tenth and window ends down, so a plan the solver finds feasible stays
+# feasible when its times are recomputed in seconds. This is the only place the scale
+# is set.
+UNITS_PER_SECOND: Final = 10
+
+Progress = Callable[[float, str], None]
+"""``progress(fraction, message)``: fraction of the time budget used (0..1) and what runs."""
+
+FIRST_SOLUTIONS: Final = frozenset(routing_enums_pb2.FirstSolutionStrategy.Value.keys()) - {
+    "UNSET",
+    "AUTOMATIC",
+}
+
+_OPERATORS = routing_parameters_pb2.RoutingSearchParameters.LocalSearchNeighborhoodOperators
+LOCAL_SEARCH_OPERATORS: Final = frozenset(f.name for f in _OPERATORS.DESCRIPTOR.fields)
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """One search of the portfolio: how it starts and how it improves.
+
+    Attributes
+    ----------
+    name : str
+        Shown in metrics and progress messages.
+    first_solution : str
+        An OR-Tools ``FirstSolutionStrategy`` name. With time windows use an insertion
+        method (``PARALLEL_CHEAPEST_INSERTION``, ``LOCAL_CHEAPEST_INSERTION``):
+        ``PATH_CHEAPEST_ARC`` finds no first solution on Solomon R101 within 10 s.
+    improvement : {"ils", "gls"}
+        ``"ils"``: iterated local search whose perturbation is SISR ruin-and-recreate
+        (string removals, Christiaens & Vanden Berghe 2020) and whose acceptance is
+        simulated annealing; ``"gls"``: guided local search.
+    ruin_visits : int
+        SISR: visits removed per ruin on average.
+    ruin_sequence : int
+        SISR: longest run of consecutive visits removed from one route.
+    temperature : (float, float)
+        Simulated annealing start and end temperature, as multiples of the instance's
+        cost scale (``model.cost_scale``: the mean of each node's five cheapest arcs),
+        so one config fits tenths of a second and Solomon distances alike.
+    gls_lambda : float
+        Guided local search penalty factor (OR-Tools' default 0.1).
+    recreate : str
+        ILS: the insertion heuristic that puts ruined visits back.
+    operators : tuple of str
+        Local search operators to switch on beyond OR-Tools' defaults, by their
+        ``local_search_operators`` field name (e.g. ``"use_relocate_neighbors"``).
+    """
+
+    name: str
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    improvement: Literal["ils", "gls"] = "ils"
+    ruin_visits: int = 10
+    ruin_sequence: int = 10
+    temperature: tuple[float, float] = (1.5, 0.0002)
+    gls_lambda: float = 0.1
+    recreate: str = "LOCAL_CHEAPEST_INSERTION"
+    operators: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.first_solution not in FIRST_SOLUTIONS:
+            raise ValueError(
+                f"first_solution must be one of {sorted(FIRST_SOLUTIONS)}, "
+                f"got {self.first_solution!r}"
+            )
+        if self.recreate not in FIRST_SOLUTIONS:
+            raise ValueError(f"recreate must be a first-solution strategy, got {self.recreate!r}")
+        unknown = set(self.operators) - LOCAL_SEARCH_OPERATORS
+        if unknown:
+            raise ValueError(f"unknown local search operator(s) {sorted(unknown)}")
+        if self.improvement not in ("ils", "gls"):
+            raise ValueError(f"improvement must be 'ils' or 'gls', got {self.improvement!r}")
+        if self.ruin_visits < 1 or self.ruin_sequence < 1:
+            raise ValueError("ruin_visits and ruin_sequence must be >= 1")
+        start, end = self.temperature
+        if not (math.isfinite(start) and math.isfinite(end) and start >= end > 0):
+            raise ValueError(
+                f"temperature must be (start, end) with start >= end > 0, got {self.temperature!r}"
+            )
+        if not (math.isfinite(self.gls_lambda) and self.gls_lambda > 0):
+            raise ValueError(f"gls_lambda must be > 0, got {self.gls_lambda!r}")
+
+
+# Two searches for the two cores. With time windows, several routes or optional visits:
+# ruin-and-recreate with two ruin sizes (guided local search trails by 1-4 % on Solomon
+# VRPTW at 30 s). For a single tour without windows: guided local search, which leads
+# there, once with OR-Tools' operators and once adding relocate-neighbors. Their
+# descents end in different local optima, and OR-Tools' guided local search on
+# 150-200 node tours rarely leaves its first one within seconds (full neighbourhood
+# scans; restricted neighbourhoods, ls_operator_neighbors_ratio < 1, stall in 9.15).
+ROUTING_PORTFOLIO: Final = (
+    SearchConfig("ils-sisr10", first_solution="PARALLEL_CHEAPEST_INSERTION", ruin_visits=10),
+    SearchConfig("ils-sisr15", first_solution="PARALLEL_CHEAPEST_INSERTION", ruin_visits=15),
+)
+TOUR_PORTFOLIO: Final = (
+    SearchConfig("gls", first_solution="PATH_CHEAPEST_ARC", improvement="gls"),
+    SearchConfig(
+        "gls-relocate-neighbors",
+        first_solution="PATH_CHEAPEST_ARC",
+        improvement="gls",
+        operators=("use_relocate_neighbors",),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class VisitOptions:
+    """How to plan visits; every field has a validated default.
+
+    Attributes
+    ----------
+    time_limit_s : float
+        Wall-clock budget of a plan (all sessions or teams together), 10 s.
+    seed : int
+        Seed of the searches: the same seed gives the same plan when the searches are
+        bounded by ``max_solutions`` or settle before the clock stops them.
+    workers : int
+        Searches run in parallel (processes), 2: one per core of a small server.
+    portfolio : tuple of SearchConfig or None
+        The searches the workers cycle through; None = ``ROUTING_PORTFOLIO``, or
+        ``TOUR_PORTFOLIO`` for a single tour without windows (``search.portfolio_for``).
+    max_solutions : int or None
+        Per-search work budget (solutions found) for repeatable runs; None = clock only.
+    visit_type : str
+        Service time key of ``CostParameters.service_s`` for households without a
+        ``visit_type`` column value: ``"registration"`` (5 min, ×2 for hardship) or
+        ``"hardship_visit"`` (15 min).
+    costs : CostParameters
+        Walking, lift and stairs times, used when no ``HouseholdCosts`` is given.
+    priority_weight : float
+        Leaving out a priority-p household costs ``priority_weight ** (p - 1)`` times a
+        priority-1 one, 10: one hardship visit outweighs ten routine ones, so the
+        routine ones are dropped first.
+    max_sessions : int
+        Sessions a team may use; with more than 1 the households are split into the
+        fewest sessions (each the same window) that hold them all.
+    balance_weight : float
+        Event day: weight of the longest team's working time against the total
+        walking, per team (and of the charge for teams below their share).
+    floor_sweeps : bool
+        Reorder each building's stops into one sweep up or down when that costs
+        nothing (see ``schedule.order_floors``).
+    """
+
+    time_limit_s: float = 10.0
+    seed: int = 0
+    workers: int = 2
+    portfolio: tuple[SearchConfig, ...] | None = None
+    max_solutions: int | None = None
+    visit_type: str = "registration"
+    costs: CostParameters = field(default_factory=CostParameters)
+    priority_weight: float = 10.0
+    max_sessions: int = 1
+    balance_weight: float = 1.0
+    floor_sweeps: bool = True
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.time_limit_s) and self.time_limit_s > 0):
+            raise ValueError(f"time_limit_s must be > 0, got {self.time_limit_s!r}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be >= 1, got {self.workers!r}")
+        if self.portfolio is not None and (
+            not self.portfolio or not all(isinstance(c, SearchConfig) for c in self.portfolio)
+        ):
+            raise ValueError("portfolio must be None or a non-empty tuple of SearchConfig")
+        if self.max_solutions is not None and self.max_solutions < 1:
+            raise ValueError(f"max_solutions must be >= 1 or None, got {self.max_solutions!r}")
+        if self.visit_type not in self.costs.services:
+            raise ValueError(
+                f"visit_type must be one of {sorted(self.costs.services)}, got {self.visit_type!r}"
+            )
+        if not (math.isfinite(self.priority_weight) and self.priority_weight >= 1):
+            raise ValueError(f"priority_weight must be >= 1, got {self.priority_weight!r}")
+        if self.max_sessions < 1:
+            raise ValueError(f"max_sessions must be >= 1, got {self.max_sessions!r}")
+        if not (math.isfinite(self.balance_weight) and self.balance_weight >= 0):
+            raise ValueError(f"balance_weight must be >= 0, got {self.balance_weight!r}")

@@ -1,0 +1,181 @@
+"""A portfolio of differently configured searches on both cores; the best solution wins."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import Final
+
+from routing.visits.model import RoutingProblem, Solution, run_search
+from routing.visits.options import ROUTING_PORTFOLIO, TOUR_PORTFOLIO, Progress, SearchConfig
+
+# Progress is reported at most this often (seconds) while the searches run.
+_PROGRESS_EVERY_S: Final = 0.5
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The best solution and every search's own result (for metrics)."""
+
+    best: Solution
+    runs: tuple[Solution, ...]
+
+
+def solve(
+    problem: RoutingProblem,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    workers: int = 2,
+    portfolio: Sequence[SearchConfig] | None = None,
+    max_solutions: int | None = None,
+    progress: Progress | None = None,
+) -> SearchOutcome:
+    """Run ``workers`` searches in parallel until the time limit and keep the best.
+
+    Search ``i`` uses ``portfolio[i % len(portfolio)]`` and seed ``seed + i``. The
+    first runs in this process, the others in worker processes (see ``_context``); all
+    stop at the same wall-clock deadline, so the call takes about ``time_limit_s``.
+
+    Parameters
+    ----------
+    problem : RoutingProblem
+        What to solve.
+    time_limit_s : float
+        Wall-clock budget of the whole call.
+    seed : int
+        Base seed; the result is repeatable for a seed when ``max_solutions`` bounds
+        the searches (or they settle before the clock stops them).
+    workers : int
+        Parallel searches (processes), at least 1.
+    portfolio : sequence of SearchConfig, optional
+        The search configurations to cycle through; default ``portfolio_for(problem)``.
+    max_solutions : int, optional
+        Per-search work budget (solutions), see ``model.run_search``.
+    progress : callable, optional
+        ``progress(fraction, message)``.
+
+    Returns
+    -------
+    SearchOutcome
+        Lowest objective first, ties to the lower search number.
+    """
+    if not time_limit_s > 0:
+        raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
+    portfolio = portfolio_for(problem) if portfolio is None else portfolio
+    if workers < 1 or not portfolio:
+        raise ValueError("need workers >= 1 and a non-empty portfolio")
+    began = time.time()
+    deadline = began + time_limit_s
+    tasks = [(portfolio[i % len(portfolio)], seed + i) for i in range(workers)]
+    names = ", ".join(config.name for config, _ in tasks)
+    _tell(progress, 0.0, f"searching ({names}) for {time_limit_s:g} s")
+    reporter = _Reporter(progress, began, time_limit_s, tasks[0][0].name)
+    bound = partial(run_search, problem, deadline=deadline, max_solutions=max_solutions)
+    pool = _pool(len(tasks) - 1)
+    try:
+        futures = [pool.submit(bound, config, seed=k) for config, k in tasks[1:]]
+        config, first_seed = tasks[0]
+        runs = [bound(config, seed=first_seed, on_solution=reporter)]
+        runs.extend(_collect(futures))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    best = min(enumerate(runs), key=lambda pair: (pair[1].objective, pair[0]))[1]
+    _tell(progress, 1.0, f"best of {len(runs)} searches: {best.search}, objective {best.objective}")
+    return SearchOutcome(best, tuple(runs))
+
+
+def portfolio_for(problem: RoutingProblem) -> tuple[SearchConfig, ...]:
+    """``TOUR_PORTFOLIO`` for one tour of mandatory visits without windows or loads,
+    else ``ROUTING_PORTFOLIO``.
+
+    Parameters
+    ----------
+    problem : RoutingProblem
+        The instance.
+
+    Returns
+    -------
+    tuple of SearchConfig
+        The searches to run.
+    """
+    windows = any(problem.windows)
+    optional = (
+        problem.penalty is not None
+        and bool(problem.visits)
+        and bool((problem.penalty[problem.visits] < _mandatory_penalty(problem)).any())
+    )
+    tour = problem.vehicles == 1 and not windows and problem.demand is None and not optional
+    return TOUR_PORTFOLIO if tour else ROUTING_PORTFOLIO
+
+
+def _mandatory_penalty(problem: RoutingProblem) -> int:
+    """A penalty above any tour: dropping such a visit never pays."""
+    return int(problem.travel.max(initial=0)) * (problem.size + 1) + 1
+
+
+class _Reporter:
+    """Turns improving solutions of the in-process search into throttled progress."""
+
+    def __init__(self, progress: Progress | None, began: float, limit: float, name: str):
+        self.progress, self.began, self.limit, self.name = progress, began, limit, name
+        self.last = 0.0
+
+    def __call__(self, objective: int, _elapsed: float) -> None:
+        now = time.time()
+        if self.progress is None or now - self.last < _PROGRESS_EVERY_S:
+            return
+        self.last = now
+        fraction = min((now - self.began) / self.limit, 0.99)
+        self.progress(fraction, f"{self.name}: objective {objective}")
+
+
+def _tell(progress: Progress | None, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(fraction, message)
+
+
+def _pool(size: int) -> Executor:
+    """Worker processes for the other searches (none needed: a no-op executor)."""
+    if size <= 0:
+        return _NoWorkers()
+    return ProcessPoolExecutor(max_workers=size, mp_context=_context())
+
+
+class _NoWorkers(Executor):
+    """An executor that is never given work: the only search runs in this process."""
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork from a single-threaded process, else a fork server, else spawn.
+
+    Forking copies the loaded solver at no cost and is safe without other threads.
+    A fork server or spawn re-imports the caller's main module in each worker, so a
+    script calling from a threaded process needs the ``if __name__ == "__main__"``
+    guard.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        # The server imports the solver once; every worker then starts without imports.
+        context.set_forkserver_preload(["routing.visits.model"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _collect(futures: list[Future[Solution]]) -> list[Solution]:
+    """Results of the worker searches; a worker that failed is left out."""
+    out = []
+    for future in futures:
+        try:
+            out.append(future.result())
+        except Exception:  # the in-process search still gives an answer
+            continue
+    return out
