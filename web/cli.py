@@ -39,6 +39,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _clock(text: str) -> str:
+    hours, _, minutes = text.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+        raise argparse.ArgumentTypeError(f"expected a time as HH:MM, got {text!r}")
+    return f"{int(hours):02d}:{int(minutes):02d}"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="redvest", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     pat.add_argument("--area", type=Path, help="polygon file: only the streets inside it")
     pat.add_argument("--time-limit", type=float, default=10.0, help="seconds")
     pat.add_argument("--seed", type=int, default=0)
+
+    vis = sub.add_parser("plan-visits", help="visit routes per team and session")
+    vis.add_argument("--db", required=True)
+    vis.add_argument("--out", required=True, type=Path, help="folder for the CSVs and GPX files")
+    vis.add_argument("--community", default=None)
+    vis.add_argument("--team", help="only this team (default: every team of the plan)")
+    vis.add_argument("--session-start", type=_clock, default="09:00", help="HH:MM")
+    vis.add_argument("--session-end", type=_clock, default="12:00", help="HH:MM")
+    vis.add_argument("--time-limit", type=float, default=5.0, help="seconds per team")
+    vis.add_argument("--seed", type=int, default=0)
 
     srv = sub.add_parser("serve", help="serve the web app on 127.0.0.1")
     srv.add_argument("--db", default=str(DEFAULT_DB))
@@ -229,6 +246,39 @@ def cmd_plan_patrols(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_visits(args: argparse.Namespace) -> int:
+    """Plan visit routes from the stored territories; write visits.csv, dropped.csv, GPX."""
+    from routing.visits import VisitOptions, write_outputs
+    from web.visit_plans import MAX_SESSIONS, plan_community_visits
+
+    if args.session_end <= args.session_start:
+        print("redvest plan-visits: --session-end must be after --session-start", file=sys.stderr)
+        return 2
+    options = VisitOptions(time_limit_s=args.time_limit, seed=args.seed, max_sessions=MAX_SESSIONS)
+    engine = store.open_engine(args.db)
+    with store.session_factory(engine)() as session:
+        community = _stored_community(session, args)
+        if community is None:
+            return 1
+        try:
+            plans = plan_community_visits(
+                session,
+                community,
+                teams=[args.team] if args.team else None,
+                window=(args.session_start, args.session_end),
+                options=options,
+            )
+        except InputError as error:
+            for problem in error.problems:
+                print(problem)
+            return 1
+    for plan in plans:
+        print(plan.summary())
+    for path in write_outputs(plans, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the app with waitress on 127.0.0.1."""
     from waitress import serve
@@ -304,6 +354,7 @@ COMMANDS = {
     "matrix": cmd_matrix,
     "plan-territories": cmd_plan_territories,
     "plan-patrols": cmd_plan_patrols,
+    "plan-visits": cmd_plan_visits,
     "serve": cmd_serve,
     "demo": cmd_demo,
     "create-user": cmd_create_user,
@@ -313,7 +364,8 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``redvest`` console script."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("pyrosm").setLevel(logging.WARNING)  # per-call timings are noise here
+    for noisy in ("pyrosm", "alembic"):  # per-call timings and migration chatter
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     return COMMANDS[args.command](args)
 

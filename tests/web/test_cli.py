@@ -354,3 +354,40 @@ def test_plan_patrols_without_teams_is_explained(
     code = main(["plan-patrols", "--db", str(db), "--out", str(tmp_path / "o"), "--routes", "2"])
     assert code == 1
     assert "team" in capsys.readouterr().out.lower()
+
+
+def test_plan_visits_writes_the_contract_files(
+    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    import pandas as pd
+
+    out = tmp_path / "visits"
+    args = ["plan-visits", "--db", str(demo_copy), "--out", str(out), "--team", "T001"]
+    window = ["--session-start", "09:00", "--session-end", "12:00", "--time-limit", "2"]
+    assert main([*args, *window]) == 0
+    assert "team T001" in capsys.readouterr().out
+    visits = pd.read_csv(out / "visits.csv", dtype=str, encoding="utf-8-sig")
+    assert list(visits.columns) == [
+        "team_id", "session", "seq", "household_id", "building_id", "floor", "unit",
+        "arrival", "departure",
+    ]  # fmt: skip
+    assert set(visits["team_id"]) == {"T001"}
+    assert visits["arrival"].str.fullmatch(r"\d\d:\d\d:\d\d").all()
+    assert (visits["arrival"] >= "09:00:00").all() and (visits["departure"] <= "12:00:00").all()
+    dropped = pd.read_csv(out / "dropped.csv", dtype=str, encoding="utf-8-sig")
+    assert {"household_id", "reason"} <= set(dropped.columns)
+    gpx = sorted(out.glob("*.gpx"))
+    assert len(gpx) == visits["session"].nunique()
+    ns = {"g": "http://www.topografix.com/GPX/1/1"}
+    points = sum(len(ET.parse(p).getroot().findall("g:wpt", ns)) for p in gpx)
+    assert points == len(visits)
+
+
+def test_plan_visits_for_an_unknown_team_is_explained(
+    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["plan-visits", "--db", str(demo_copy), "--out", str(tmp_path), "--team", "X9"])
+    assert code == 1
+    assert "X9" in capsys.readouterr().out

@@ -1,0 +1,84 @@
+"""Visit routes for the teams of a stored community, from its territory plan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from routing.costs import HouseholdCosts, building_matrix
+from routing.errors import InputError, Problem
+from routing.network import WalkingNetwork
+from routing.visits import VisitOptions, VisitPlan, plan_visits
+from web import store
+from web.models import Community
+from web.plans import latest_plan, load_assignment
+
+log = logging.getLogger(__name__)
+
+# A team's whole area rarely fits one morning: split it into at most this many sessions.
+MAX_SESSIONS = 12
+
+
+def plan_community_visits(
+    session: Session,
+    community: Community,
+    *,
+    teams: Sequence[str] | None = None,
+    window: tuple[str, str] = ("09:00", "12:00"),
+    options: VisitOptions | None = None,
+) -> list[VisitPlan]:
+    """Plan each team's visits over its area in the published (else latest) plan.
+
+    Parameters
+    ----------
+    teams : sequence of str, optional
+        Only these teams; default every team of the plan.
+    window : (str, str)
+        Session start and end, "HH:MM"; the area is split into the fewest sessions.
+    options : VisitOptions, optional
+        Time limit (per team), seed; ``max_sessions`` defaults to ``MAX_SESSIONS``.
+
+    Raises
+    ------
+    InputError
+        No territory plan yet, or a team that is not in it.
+    """
+    options = options or VisitOptions(max_sessions=MAX_SESSIONS)
+    record = latest_plan(session, community, published=True) or latest_plan(session, community)
+    if record is None:
+        raise InputError(
+            [Problem("database", None, None, "no territory plan: run plan-territories first")]
+        )
+    assignment = load_assignment(session, record)
+    known = list(dict.fromkeys(assignment["team_id"]))
+    wanted = list(teams) if teams is not None else known
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        message = f"team(s) {', '.join(unknown)} have no households in plan {record.id}"
+        raise InputError([Problem("database", None, "team", message)])
+    buildings = store.load_buildings(session, community)
+    households = store.load_households(session, community)
+    edges = store.load_network_edges(session, community)
+    network = WalkingNetwork.from_edges(edges) if edges is not None else None
+    matrix = building_matrix(buildings, network, options.costs)
+    costs = HouseholdCosts(households, buildings, matrix, options.costs)
+    team_of = dict(zip(assignment["household_id"], assignment["team_id"], strict=True))
+    households = households.assign(team_id=households["household_id"].map(team_of))
+    plans = []
+    for team in wanted:
+        mine = households[households["team_id"] == team].drop(columns="team_id")
+        plans.append(
+            plan_visits(
+                mine,
+                buildings,
+                costs=costs,
+                network=network,
+                session=window,
+                options=options,
+                team_id=team,
+            )
+        )
+    log.info("planned visits of %d team(s) of community %s", len(plans), community.id)
+    return plans
