@@ -103,12 +103,14 @@ def _register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
     from web.auth import bp as auth_bp
     from web.community import bp as community_bp
+    from web.field import bp as field_bp
     from web.imports import bp as imports_bp
     from web.patrols import bp as patrols_bp
     from web.teams import bp as teams_bp
     from web.territory import bp as territory_bp
 
-    for bp in (auth_bp, community_bp, imports_bp, teams_bp, territory_bp, patrols_bp, api_bp):
+    for bp in (auth_bp, community_bp, imports_bp, teams_bp, territory_bp, patrols_bp, api_bp,
+               field_bp):  # fmt: skip
         app.register_blueprint(bp)
 
 

@@ -237,3 +237,83 @@ class JobRecord(Base):
     worker: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class TeamLink(Base):
+    """A team's phone link (issue 7): only the SHA-256 of its token is stored."""
+
+    __tablename__ = "team_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class FieldStop(Base):
+    """One stop of a team's stored visit route for a published plan (no personal data)."""
+
+    __tablename__ = "field_stop"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("territory_plan.id"), index=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    session: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    household_id: Mapped[str] = mapped_column(String(64))
+    building_id: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    floor: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(32))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    arrival: Mapped[str] = mapped_column(String(8), default="")
+
+
+class FieldPath(Base):
+    """The walking path of a team's stored route (WGS84 WKB)."""
+
+    __tablename__ = "field_path"
+    __table_args__ = (UniqueConstraint("plan_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("territory_plan.id"), index=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    solver: Mapped[str] = mapped_column(String(16))
+    # Loaded only by the map and the GPX download, not by every page view.
+    path_wkb: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    gpx: Mapped[str] = mapped_column(Text, deferred=True)
+
+
+class VisitRecord(Base):
+    """What a team recorded at a door; ``key`` makes re-sent records count once."""
+
+    __tablename__ = "visit_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    household_id: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    rented: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    residents: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    since: Mapped[str] = mapped_column(String(10), default="")
+    vulnerable: Mapped[str] = mapped_column(String(200), default="")
+    requests: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class FieldSettings(Base):
+    """What a community lets team pages show of the register (default: nothing personal)."""
+
+    __tablename__ = "field_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), unique=True)
+    show_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_requests: Mapped[bool] = mapped_column(Boolean, default=False)

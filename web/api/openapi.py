@@ -99,6 +99,10 @@ def document() -> dict[str, Any]:
                 "parameters": p,
                 "post": _op("publish the plan"),
             },
+            "/communities/{community_id}/visits": {
+                "parameters": c,
+                "get": _op("visit records from team phones, newest first"),
+            },
             "/jobs/{job_id}": {"parameters": j, "get": _op("a job's status and progress")},
             "/jobs/{job_id}/cancel": {"parameters": j, "post": _op("cancel a job")},
         },

@@ -1,0 +1,144 @@
+"""The coordinator's side of team links: make, show once with its QR code, revoke; records."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from markupsafe import Markup
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from web import store
+from web.auth.access import community_for, may_edit
+from web.db import get_session
+from web.field import bp, records
+from web.field.tokens import create_link, is_live, revoke
+from web.models import Community, FieldSettings, TeamLink, VisitRecord
+
+
+def qr_svg(text: str) -> Markup:
+    """``text`` as an inline SVG QR code (medium error correction, survives a crease)."""
+    image = qrcode.make(
+        text,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        box_size=8,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode("utf-8")
+    return Markup(svg[svg.index("<svg") :])
+
+
+def settings_of(community: Community) -> FieldSettings:
+    """The community's field settings, created (all hidden) when missing."""
+    session = get_session()
+    found = session.scalar(select(FieldSettings).where(FieldSettings.community_id == community.id))
+    if found is None:
+        found = FieldSettings(community_id=community.id, show_phone=False, show_requests=False)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def _page(community: Community, new: dict[str, Any] | None = None) -> str:
+    session = get_session()
+    links = session.scalars(
+        select(TeamLink).where(TeamLink.community_id == community.id).order_by(TeamLink.id.desc())
+    ).all()
+    return render_template(
+        "field/manage.html",
+        community=community,
+        links=links,
+        new=new,
+        is_live=is_live,
+        teams=store.load_team_ids(session, community),
+        settings=settings_of(community),
+        editor=may_edit(),
+        visits=records.recent(session, community.id),
+    )
+
+
+@bp.get("/communities/<int:community_id>/field")
+@login_required
+def manage(community_id: int) -> str:
+    """Team links, privacy switches and the visit records as they arrive."""
+    return _page(community_for(community_id))
+
+
+@bp.post("/communities/<int:community_id>/field/links")
+@login_required
+def new_link(community_id: int) -> str:
+    """Make a team link and show it once, with its QR code (the token is not kept)."""
+    community = community_for(community_id, edit=True)
+    team = request.form.get("team_id", "")
+    if team not in store.load_team_ids(get_session(), community):
+        abort(400, "unknown team")
+    try:
+        token, link = create_link(
+            get_session(), community, team, float(request.form.get("days") or 30)
+        )
+    except ValueError as error:
+        abort(400, str(error))
+    url = url_for("field.phone", token=token, _external=True)
+    return _page(community, {"team": team, "url": url, "qr": qr_svg(url), "link": link})
+
+
+@bp.post("/communities/<int:community_id>/field/links/<int:link_id>/revoke")
+@login_required
+def revoke_link(community_id: int, link_id: int) -> Response:
+    """Revoke a team link at once."""
+    community = community_for(community_id, edit=True)
+    link = get_session().get(TeamLink, link_id)
+    if link is None or link.community_id != community.id:
+        abort(404)
+    revoke(get_session(), link)
+    flash(_("链接已作废"), "info")
+    return redirect(url_for(".manage", community_id=community.id))
+
+
+@bp.post("/communities/<int:community_id>/field/settings")
+@login_required
+def privacy(community_id: int) -> Response:
+    """Whether team pages show phones and requests of this community."""
+    community = community_for(community_id, edit=True)
+    settings = settings_of(community)
+    settings.show_phone = request.form.get("show_phone") == "1"
+    settings.show_requests = request.form.get("show_requests") == "1"
+    get_session().commit()
+    flash(_("已保存"), "info")
+    return redirect(url_for(".manage", community_id=community.id))
+
+
+def visit_json(record: VisitRecord) -> dict[str, Any]:
+    """A visit record as the API answers it."""
+    return {
+        "id": record.id,
+        "team_id": record.team_id,
+        "household_id": record.household_id,
+        "status": record.status,
+        "rented": record.rented,
+        "residents": record.residents,
+        "since": record.since,
+        "vulnerable": record.vulnerable,
+        "requests": record.requests,
+        "created_at": record.created_at.isoformat(),
+    }
+
+
+@bp.get("/api/v1/communities/<int:community_id>/visits")
+@login_required
+def api_visits(community_id: int) -> Response:
+    """The community's visit records, newest first (requests for coordinators only)."""
+    community = community_for(community_id)
+    rows = [visit_json(r) for r in records.recent(get_session(), community.id, limit=1000)]
+    if not may_edit():
+        for row in rows:
+            row["requests"] = ""
+    return jsonify(rows)
