@@ -108,9 +108,10 @@ def _register_blueprints(app: Flask) -> None:
     from web.patrols import bp as patrols_bp
     from web.teams import bp as teams_bp
     from web.territory import bp as territory_bp
+    from web.visits import bp as visits_bp
 
     for bp in (auth_bp, community_bp, imports_bp, teams_bp, territory_bp, patrols_bp, api_bp,
-               field_bp):  # fmt: skip
+               field_bp, visits_bp):  # fmt: skip
         app.register_blueprint(bp)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from routing.costs import HouseholdCosts, building_matrix
 from routing.errors import InputError, Problem
 from routing.network import WalkingNetwork
-from routing.visits import VisitOptions, VisitPlan, plan_visits
+from routing.visits import Progress, VisitOptions, VisitPlan, plan_visits
 from web import store
 from web.models import Community
 from web.plans import latest_plan, load_assignment
@@ -28,6 +28,7 @@ def plan_community_visits(
     teams: Sequence[str] | None = None,
     window: tuple[str, str] = ("09:00", "12:00"),
     options: VisitOptions | None = None,
+    progress: Progress | None = None,
 ) -> list[VisitPlan]:
     """Plan each team's visits over its area in the published (else latest) plan.
 
@@ -39,6 +40,8 @@ def plan_community_visits(
         Session start and end, "HH:MM"; the area is split into the fewest sessions.
     options : VisitOptions, optional
         Time limit (per team), seed; ``max_sessions`` defaults to ``MAX_SESSIONS``.
+    progress : callable(fraction, message), optional
+        Called before each team (a job's progress; it may raise to cancel).
 
     Raises
     ------
@@ -67,7 +70,9 @@ def plan_community_visits(
     team_of = dict(zip(assignment["household_id"], assignment["team_id"], strict=True))
     households = households.assign(team_id=households["household_id"].map(team_of))
     plans = []
-    for team in wanted:
+    for done, team in enumerate(wanted):
+        if progress is not None:
+            progress(done / len(wanted), f"team {team}")
         mine = households[households["team_id"] == team].drop(columns="team_id")
         plans.append(
             plan_visits(

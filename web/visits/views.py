@@ -1,0 +1,138 @@
+"""Routes of the visit page: start a job, show its sessions of stops, download its files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from web import store
+from web.auth.access import community_for
+from web.db import get_session
+from web.jobs import JobState, get_queue
+from web.jobs.queue import latest_job
+from web.models import Community, JobRecord
+from web.visits import bp, tasks
+
+# Only these columns reach the page: no name, phone, tag or request.
+_STOP_COLUMNS = ["seq", "building_id", "floor", "unit", "arrival", "departure"]
+
+
+@bp.before_request
+@login_required
+def _logged_in() -> None:
+    """Every visit page needs a logged-in user."""
+
+
+def _root() -> Path:
+    return Path(
+        current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports"
+    )
+
+
+def _finished_row(community: Community, job_id: int) -> JobRecord | None:
+    return get_session().scalar(
+        select(JobRecord).where(
+            JobRecord.id == job_id,
+            JobRecord.community_id == community.id,
+            JobRecord.kind == tasks.KIND,
+            JobRecord.status == "done",
+        )
+    )
+
+
+def _tables(community: Community, job: JobState) -> dict[str, Any]:
+    """Stops per team and session, and the left-out households, read from the job's CSVs."""
+    row = _finished_row(community, job.id)
+    folder = Path(json.loads(row.params)["folder"]) if row is not None else None
+    if folder is None or not (folder / "visits.csv").is_file():
+        return {"sessions": [], "dropped": []}
+    visits = pd.read_csv(folder / "visits.csv", dtype=str, keep_default_na=False)
+    dropped = pd.read_csv(folder / "dropped.csv", dtype=str, keep_default_na=False)
+    buildings = store.load_buildings(get_session(), community)
+    names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
+    visits["building"] = visits["building_id"].map(names).fillna("")
+    homes = store.load_households(get_session(), community)[
+        ["household_id", "building_id", "floor", "unit"]
+    ].astype(str)
+    dropped = dropped.merge(homes, on="household_id", how="left").fillna("")
+    dropped["building"] = dropped["building_id"].map(names).fillna("")
+    sessions = [
+        {
+            "team": team,
+            "session": session,
+            "stops": part[[*_STOP_COLUMNS, "building"]].to_dict("records"),
+        }
+        for (team, session), part in visits.groupby(["team_id", "session"], sort=False)
+    ]
+    return {"sessions": sessions, "dropped": dropped.to_dict("records")}
+
+
+@bp.get("/communities/<int:community_id>/visits")
+def show(community_id: int) -> str:
+    """The newest visit job, its sessions and downloads; the form for a new one."""
+    community = community_for(community_id)
+    job = latest_job(get_session(), community.id, tasks.KIND)
+    tables = _tables(community, job) if job is not None and job.status == "done" else {}
+    return render_template(
+        "visits/show.html",
+        community=community,
+        job=job,
+        teams=tasks.plan_teams(get_session(), community),
+        **tables,
+    )
+
+
+@bp.post("/communities/<int:community_id>/visits")
+def generate(community_id: int) -> Response:
+    """Start a visit job."""
+    community = community_for(community_id, edit=True)
+    try:
+        visit_request = tasks.VisitRequest.parse(request.form)
+        unknown = set(visit_request.teams) - set(tasks.plan_teams(get_session(), community))
+        if unknown:
+            raise ValueError(_("没有这个队伍：%(t)s", t=", ".join(sorted(unknown))))
+    except ValueError as error:
+        flash(str(error), "error")
+    else:
+        tasks.start(get_queue(), community, visit_request, _root())
+        flash(_("已开始计算入户路线"), "info")
+    return redirect(url_for(".show", community_id=community.id))
+
+
+@bp.post("/communities/<int:community_id>/visits/<int:job_id>/cancel")
+def cancel(community_id: int, job_id: int) -> Response:
+    """Cancel a running visit job (the page uses the API; this is the no-script fallback)."""
+    community = community_for(community_id, edit=True)
+    state = get_queue().state(job_id)
+    if state is None or state.community_id != community.id or state.kind != tasks.KIND:
+        abort(404)
+    get_queue().cancel(job_id)
+    return redirect(url_for(".show", community_id=community.id))
+
+
+@bp.get("/communities/<int:community_id>/visits/<int:job_id>/<filename>")
+def download(community_id: int, job_id: int, filename: str) -> Response:
+    """One file a finished visit job wrote (only names the job recorded)."""
+    community = community_for(community_id)
+    row = _finished_row(community, job_id)
+    if row is None or filename not in json.loads(row.result).get("files", []):
+        abort(404)
+    folder = Path(json.loads(row.params)["folder"])
+    return send_from_directory(folder, filename, as_attachment=True)
