@@ -312,6 +312,8 @@ def _parameters(
         params.solution_limit = max_solutions
     for name in config.operators:
         setattr(params.local_search_operators, name, optional_boolean_pb2.BOOL_TRUE)
+    for name in config.operators_off:
+        setattr(params.local_search_operators, name, optional_boolean_pb2.BOOL_FALSE)
     if config.improvement == "gls":
         params.local_search_metaheuristic = metaheuristics.GUIDED_LOCAL_SEARCH
         params.guided_local_search_lambda_coefficient = config.gls_lambda

@@ -60,6 +60,8 @@ class SearchConfig:
     operators : tuple of str
         Local search operators to switch on beyond OR-Tools' defaults, by their
         ``local_search_operators`` field name (e.g. ``"use_relocate_neighbors"``).
+    operators_off : tuple of str
+        Default operators to switch off, by the same names.
     """
 
     name: str
@@ -71,6 +73,7 @@ class SearchConfig:
     gls_lambda: float = 0.1
     recreate: str = "LOCAL_CHEAPEST_INSERTION"
     operators: tuple[str, ...] = ()
+    operators_off: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.first_solution not in FIRST_SOLUTIONS:
@@ -80,7 +83,7 @@ class SearchConfig:
             )
         if self.recreate not in FIRST_SOLUTIONS:
             raise ValueError(f"recreate must be a first-solution strategy, got {self.recreate!r}")
-        unknown = set(self.operators) - LOCAL_SEARCH_OPERATORS
+        unknown = (set(self.operators) | set(self.operators_off)) - LOCAL_SEARCH_OPERATORS
         if unknown:
             raise ValueError(f"unknown local search operator(s) {sorted(unknown)}")
         if self.improvement not in ("ils", "gls"):
