@@ -8,29 +8,17 @@ zero. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.web.browser import ARGS, ARTIFACTS, CHROMIUM, ROOT, LoopbackGuard, served
 from tests.web.conftest import PASSWORD, make_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 DATA = ROOT / "data"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.slow,
@@ -43,25 +31,13 @@ def server(empty_db: Path) -> Iterator[str]:
     """The real app over a temporary SQLite database, served from a thread on 127.0.0.1."""
     app = make_app(empty_db)
     app.config["PLAN_TIME_LIMIT_S"] = 2.0
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url
 
 
 def test_coordinator_flow_offline(server: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    leaving: list[str] = []
-
-    def guard(route: playwright_api.Route) -> None:
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", None):
-            route.continue_()
-        else:
-            leaving.append(route.request.url)
-            route.abort()
-
+    guard = LoopbackGuard()
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
@@ -74,7 +50,7 @@ def test_coordinator_flow_offline(server: str) -> None:
         finally:
             page.screenshot(path=str(ARTIFACTS / "browser-last.png"), full_page=True)
             browser.close()
-    assert leaving == [], leaving
+    assert guard.leaving == [], guard.leaving
 
 
 def _flow(page: playwright_api.Page, server: str) -> None:

@@ -7,31 +7,19 @@ and the visit is sent on reconnecting. No request may leave 127.0.0.1.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
+from tests.web.browser import ARGS, ARTIFACTS, CHROMIUM, LoopbackGuard, served
 from tests.web.conftest import login, make_app
 from tests.web.test_field_security import make_link
 from web.demo import DEMO_PASSWORD, DEMO_USER
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = [
@@ -41,32 +29,22 @@ pytestmark = [
 
 
 @pytest.fixture
-def served(demo_copy: Path) -> Iterator[tuple[Flask, str]]:
+def demo_served(demo_copy: Path) -> Iterator[tuple[Flask, str]]:
     """The demo app (private copy) served from a thread on 127.0.0.1."""
     app = make_app(demo_copy)
     app.config["FIELD_ROUTE_SOLVER"] = "sweep"
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield app, url
 
 
-def test_team_phone_records_visits_online_and_offline(served: tuple[Flask, str]) -> None:
-    app, server = served
+def test_team_phone_records_visits_online_and_offline(
+    demo_served: tuple[Flask, str],
+) -> None:
+    app, server = demo_served
     coordinator = app.test_client()
     path = make_link((coordinator, login(coordinator, DEMO_USER, DEMO_PASSWORD)), "T012")
     ARTIFACTS.mkdir(exist_ok=True)
-    leaving: list[str] = []
-
-    def guard(route: playwright_api.Route) -> None:
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", None):
-            route.continue_()
-        else:
-            leaving.append(route.request.url)
-            route.abort()
-
+    guard = LoopbackGuard()
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         phone = browser.new_context(locale="zh-CN", viewport=PHONE, has_touch=True, is_mobile=True)
@@ -86,7 +64,7 @@ def test_team_phone_records_visits_online_and_offline(served: tuple[Flask, str])
             browser.close()
     records = coordinator.get("/api/v1/communities/1/visits").get_json()
     assert sorted(r["status"] for r in records) == ["not_home", "visited"]
-    assert leaving == [], leaving
+    assert guard.leaving == [], guard.leaving
 
 
 def _online(page: playwright_api.Page, url: str) -> None:
@@ -121,10 +99,10 @@ def _online(page: playwright_api.Page, url: str) -> None:
 
 
 def _coordinator_sees(
-    browser: playwright_api.Browser, server: str, guard: object, text: str
+    browser: playwright_api.Browser, server: str, guard: LoopbackGuard, text: str
 ) -> playwright_api.Page:
     desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    desk.route("**/*", guard)  # type: ignore[arg-type]
+    desk.route("**/*", guard)
     page = desk.new_page()
     page.goto(server + "/login")
     page.fill("input[name=username]", DEMO_USER)
