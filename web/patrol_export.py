@@ -64,6 +64,7 @@ def export_patrols(
     base_url: str = DEFAULT_BASE_URL,
     title: str = "",
     max_checkpoints: int = MAX_CHECKPOINTS,
+    export_key: str = "",
 ) -> PatrolExport:
     """Split the streets into balanced routes, build the rota and write everything.
 
@@ -102,11 +103,14 @@ def export_patrols(
     start_date : datetime.date, optional
         First day of the rota; default next Monday.
     base_url : str
-        Base of the QR codes' links, ``{base_url}/r/<route_id>``.
+        Base of the QR codes' links, ``{base_url}/r/<export_key>/<route_id>``.
     title : str
         Printed on every page, e.g. the community's name.
     max_checkpoints : int
         Checkpoints per route sheet.
+    export_key : str
+        The web service's unguessable key of this export, under which it serves the
+        routes' phone pages; "" (the command line) prints ``{base_url}/r/<route_id>``.
 
     Returns
     -------
@@ -149,7 +153,7 @@ def export_patrols(
         rota.to_csv(out / "rota.csv"),
     ]
     files.append(rota_pdf(rota, out / "rota.pdf", lang=lang, title=title, font=font))
-    teams = _sheet_teams(rota)
+    teams = sheet_teams(rota)
     for route in plan.routes:
         files.append(
             route_sheet_pdf(
@@ -163,6 +167,7 @@ def export_patrols(
                 lang=lang,
                 title=title,
                 font=font,
+                export_key=export_key,
             )
         )
     return PatrolExport(plan, rota, tuple(files))
@@ -239,7 +244,7 @@ def _write_routes(plan: PatrolPlan, rota: Rota, path: Path) -> Path:
     return path
 
 
-def _sheet_teams(rota: Rota) -> dict[str, str]:
+def sheet_teams(rota: Rota) -> dict[str, str]:
     """Per route: the teams that walk it most often, e.g. ``T005, T017, T033 …``."""
     out = {}
     for route, teams in rota.teams_by_route().items():

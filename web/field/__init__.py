@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("field", __name__)
 
-from web.field import coordinator, views  # noqa: E402,F401  (registers the routes)
+from web.field import coordinator, sheets, views  # noqa: E402,F401  (registers the routes)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("patrols", __name__)
 
-from web.patrols import tasks, views  # noqa: E402,F401  (registers the job and the routes)
+from web.patrols import phone, tasks, views  # noqa: E402,F401  (the job and the routes)

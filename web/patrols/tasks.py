@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from routing.territories import Progress
 from web import store
 from web.jobs import JobQueue, register
 from web.models import Community
+from web.patrols.pages import new_key, write_pages
 
 KIND = "patrols"
 
@@ -55,7 +55,11 @@ class PatrolRequest:
 def patrol_task(
     session: Session, community: Community, params: dict[str, Any], progress: Progress
 ) -> dict[str, Any]:
-    """Plan patrols and write the files; the result names them (relative to the folder)."""
+    """Plan patrols and write the files; the result names them (relative to the folder).
+
+    With an export key (every job since the key exists) the route sheets' QR codes open
+    ``{base_url}/r/<key>/<route_id>`` and the routes' phone pages are written beside them.
+    """
     from web.patrol_export import export_patrols
 
     edges = store.load_network_edges(session, community)
@@ -63,6 +67,7 @@ def patrol_task(
         raise ValueError("no walking network: import an OSM extract or a path layer first")
     request = PatrolRequest(**params["request"])
     folder = Path(params["folder"])
+    key = str(params.get("export_key", ""))
     progress(0.1, "planning patrols")
     try:
         export = export_patrols(
@@ -76,9 +81,12 @@ def patrol_task(
             time_limit_s=request.time_limit_s,
             base_url=params["base_url"],
             title=community.name,
+            export_key=key,
         )
     except InputError as error:
         raise ValueError("; ".join(p.message for p in error.problems)) from None
+    if key:
+        write_pages(export, folder, title=community.name)
     return {
         "files": [f.name for f in export.files],
         "headline": export.rota.summary().splitlines()[0],
@@ -88,8 +96,18 @@ def patrol_task(
 def start(
     queue: JobQueue, community: Community, request: PatrolRequest, root: Path, base_url: str
 ) -> int:
-    """Submit a patrol job writing into a new folder under ``root``; returns the job id."""
-    root.mkdir(parents=True, exist_ok=True)
-    folder = tempfile.mkdtemp(prefix=f"c{community.id}-", dir=root)
-    params = {"request": asdict(request), "folder": folder, "base_url": base_url}
+    """Submit a patrol job writing into a new folder under ``root``; returns the job id.
+
+    The folder is named by a new export key: the route sheets' QR codes carry it, and the
+    public phone pages find the export by it.
+    """
+    key = new_key()
+    folder = root / key
+    folder.mkdir(mode=0o700, parents=True)  # a clash of 128 random bits fails, never shares
+    params = {
+        "request": asdict(request),
+        "folder": str(folder),
+        "base_url": base_url,
+        "export_key": key,
+    }
     return queue.submit(community.id, KIND, params)

@@ -16,25 +16,33 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from web.auth.access import community_for
 from web.db import get_session
+from web.extensions import login_manager
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
 from web.models import JobRecord
 from web.patrols import bp, tasks
 
+# The route sheets' phone pages (web.patrols.phone) open from a printed QR code: no log-in.
+PUBLIC = frozenset({"patrols.route_page", "patrols.route_map"})
+
 
 @bp.before_request
-@login_required
-def _logged_in() -> None:
-    """Every patrol page needs a logged-in user."""
+def _logged_in() -> Response | None:
+    """Every patrol page but the public phone pages needs a logged-in user."""
+    if request.endpoint in PUBLIC or current_user.is_authenticated:
+        return None
+    answer: Response = login_manager.unauthorized()
+    return answer
 
 
-def _root() -> Path:
+def root() -> Path:
+    """The folder holding the patrol exports, one folder per export key."""
     return Path(
         current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports"
     )
@@ -60,7 +68,8 @@ def generate(community_id: int) -> Response:
     except ValueError as error:
         flash(str(error), "error")
     else:
-        tasks.start(get_queue(), community, patrol_request, _root(), request.host_url.rstrip("/"))
+        # url_root keeps a mount prefix, so the sheets' QR codes reach this service.
+        tasks.start(get_queue(), community, patrol_request, root(), request.url_root.rstrip("/"))
         flash(_("已开始计算巡逻路线和排班"), "info")
     return redirect(url_for(".show", community_id=community.id))
 

@@ -23,8 +23,8 @@ ROW_H: Final = 7.5
 COLUMNS: Final = (12.0, 95.0, 16.0, 63.0)  # number, name, box to tick, remarks (mm)
 
 
-def route_url(base_url: str, route_id: str) -> str:
-    """The route's phone page: ``{base_url}/r/{route_id}`` (no personal data in it).
+def route_url(base_url: str, route_id: str, export_key: str = "") -> str:
+    """The route's phone page: ``{base_url}/r/{export_key}/{route_id}`` (no personal data).
 
     Parameters
     ----------
@@ -32,6 +32,9 @@ def route_url(base_url: str, route_id: str) -> str:
         ``http(s)://host[:port][/prefix]`` of the redvest service.
     route_id : str
         The route.
+    export_key : str
+        The unguessable key of the web export holding the route; without one (sheets of
+        the command line, which no service holds) the URL is ``{base_url}/r/{route_id}``.
 
     Returns
     -------
@@ -41,7 +44,8 @@ def route_url(base_url: str, route_id: str) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
-    return f"{base_url.rstrip('/')}/r/{quote(route_id)}"
+    key = f"{quote(export_key, safe='')}/" if export_key else ""
+    return f"{base_url.rstrip('/')}/r/{key}{quote(route_id, safe='')}"
 
 
 def route_sheet_pdf(
@@ -56,6 +60,7 @@ def route_sheet_pdf(
     lang: Lang = "zh",
     title: str = "",
     font: CjkFont | None = None,
+    export_key: str = "",
 ) -> Path:
     """Write the route sheet a team carries: facts, map, checkpoints to tick, QR code.
 
@@ -81,6 +86,8 @@ def route_sheet_pdf(
         Printed above the route title, e.g. the community's name.
     font : CjkFont, optional
         Default ``find_cjk_font()``.
+    export_key : str
+        Key of the web export holding the route (see ``route_url``).
 
     Returns
     -------
@@ -89,7 +96,7 @@ def route_sheet_pdf(
     """
     route = plan.route(route_id)
     t = words(lang)
-    url = route_url(base_url, route_id)
+    url = route_url(base_url, route_id, export_key)
     points = plan.checkpoints[plan.checkpoints["route_id"] == route_id].sort_values("order")
     pdf = new_pdf("portrait", font)
     pdf.add_page()
@@ -144,7 +151,9 @@ def _qr(pdf: FPDF, url: str, caption: str) -> None:
     pdf.set_text_color(60, 60, 60)
     for i, text in enumerate((caption, url)):
         width = pdf.get_string_width(text)
-        pdf.text(x + (QR_MM - width) / 2, MARGIN - 4 + QR_MM + 2.5 + 2.6 * i, text)
+        # A long URL (with its export key) is wider than the code: keep it inside the margin.
+        left = min(x + (QR_MM - width) / 2, 210 - MARGIN - width)
+        pdf.text(left, MARGIN - 4 + QR_MM + 2.5 + 2.6 * i, text)
 
 
 def _checklist(pdf: FPDF, t: Mapping[str, str], names: list[str]) -> None:

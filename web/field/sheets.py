@@ -1,0 +1,67 @@
+"""A team's printable route sheet, made while its link's raw token is still at hand."""
+
+from __future__ import annotations
+
+import hmac
+import io
+
+from flask import abort, current_app, request, send_file, url_for
+from flask_babel import get_locale
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from web.auth.access import community_for
+from web.db import get_session
+from web.field import bp
+from web.field.routes import RouteOptions, ensure, stops_of
+from web.field.tokens import is_live, token_hash
+from web.models import TeamLink
+from web.pdf.team_sheet import team_sheet_pdf
+from web.pdf.text import Lang
+from web.plans import latest_plan
+
+
+@bp.post("/communities/<int:community_id>/field/links/<int:link_id>/sheet")
+@login_required
+def team_sheet(community_id: int, link_id: int) -> Response:
+    """The team's route sheet PDF; the link's token comes in the form body, never the URL."""
+    community = community_for(community_id, edit=True)
+    session = get_session()
+    link = session.get(TeamLink, link_id)
+    if link is None or link.community_id != community.id:
+        abort(404)
+    token = request.form.get("token", "")
+    if not hmac.compare_digest(token_hash(token), link.token_hash):
+        abort(403, "the token does not belong to this link")
+    if not is_live(link):
+        abort(404, "this link is revoked or expired")
+    plan = latest_plan(session, community, published=True)
+    if plan is None:
+        abort(409, "no published plan yet: publish one before printing route sheets")
+    options = RouteOptions(
+        current_app.config.get("FIELD_ROUTE_SOLVER", "visits"),
+        float(current_app.config.get("FIELD_ROUTE_TIME_LIMIT_S", 2.0)),
+    )
+    ensure(session, community, plan, link.team_id, options)
+    pdf = team_sheet_pdf(
+        stops_of(session, plan.id, link.team_id),
+        team=link.team_id,
+        url=url_for("field.phone", token=token, _external=True),
+        title=community.name,
+        lang=_lang(),
+    )
+    response = send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"route_sheet_{link.team_id}.pdf",
+    )
+    # The sheet carries the team's credential: no cache keeps a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _lang() -> Lang:
+    """The coordinator's language (the sheet is printed from their page)."""
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh"

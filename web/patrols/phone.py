@@ -1,0 +1,134 @@
+"""The page a patrol route sheet's QR code opens: the route's map and checkpoints, no log-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import folium
+import shapely
+from flask import abort, current_app, render_template, url_for
+from flask_babel import get_locale
+from markupsafe import escape
+from werkzeug.wrappers import Response
+
+from web.patrols import bp
+from web.patrols.pages import RoutePage, load_page
+from web.patrols.views import root
+from web.pdf.text import Lang, duration, words
+from web.tiles import Tiles, tiles, to_display
+
+# An export never changes; a phone that lost its signal on the walk keeps the page.
+CACHE: Final = "private, max-age=3600"
+
+
+def _page(key: str, route_id: str) -> RoutePage:
+    page = load_page(root(), key, route_id)
+    if page is None:
+        abort(404, "no such patrol route (unknown sheet, or its export was removed)")
+    return page
+
+
+def _lang() -> Lang:
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
+def _public(response: Response) -> Response:
+    # Tile servers must not learn the export key from a Referer header.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = CACHE
+    return response
+
+
+@bp.get("/r/<key>/<route_id>")
+def route_page(key: str, route_id: str) -> Response:
+    """The route's phone page: facts, its map and the numbered checkpoints."""
+    page = _page(key, route_id)
+    lang = _lang()
+    t = words(lang)
+    facts = t["facts"].format(
+        km=page.length_m / 1000,
+        time=duration(page.time_s, lang),
+        dead=page.deadhead_m / 1000,
+        n=len(page.checkpoints),
+    )
+    html = render_template("patrols/phone.html", page=page, t=t, facts=facts, lang=lang)
+    return _public(Response(html, mimetype="text/html"))
+
+
+@bp.get("/r/<key>/<route_id>/map")
+def route_map(key: str, route_id: str) -> Response:
+    """The folium map of the route (embedded in its phone page)."""
+    page = _page(key, route_id)
+    provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
+    html = patrol_map(page, provider, lambda p: url_for("static", filename=p), words(_lang()))
+    return _public(Response(html, mimetype="text/html"))
+
+
+def patrol_map(
+    page: RoutePage,
+    provider: Tiles,
+    asset: Callable[[str], str],
+    t: Mapping[str, str] | None = None,
+) -> str:
+    """The route as a standalone folium page whose scripts all come from ``asset(path)``.
+
+    Parameters
+    ----------
+    page : RoutePage
+        The route: its walk, start and checkpoints (WGS84).
+    provider : Tiles
+        The base map; AMap shifts drawn points to GCJ-02.
+    asset : callable
+        Turns a path under ``static/`` into its URL (vendored Leaflet, no CDN).
+    t : mapping, optional
+        Printed words (``web.pdf.text.words``); default Chinese.
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
+    t = t or words("zh")
+    fmap = folium.Map(tiles=None, zoom_control=True, zoom_snap=0.25)
+    fmap.default_js = [
+        ("leaflet", asset("vendor/leaflet-1.9.3/leaflet.js")),
+        ("jquery", asset("vendor/jquery-3.7.1/jquery.min.js")),
+    ]
+    fmap.default_css = [
+        ("leaflet_css", asset("vendor/leaflet-1.9.3/leaflet.css")),
+        ("field_css", asset("field.css")),
+    ]
+    for layer in provider.layers:
+        folium.TileLayer(
+            layer.url, attr=layer.attribution, subdomains=layer.subdomains or "abc", max_zoom=19
+        ).add_to(fmap)
+    places = [(page.start[0], page.start[1])] + [(c.lon, c.lat) for c in page.checkpoints]
+    shown = to_display(shapely.points(places), provider)
+    lines: list[shapely.Geometry] = []
+    if not page.path.is_empty:
+        lines = list(to_display(shapely.get_parts(page.path), provider))
+    for line in lines:
+        coords = [(round(y, 6), round(x, 6)) for x, y in shapely.get_coordinates(line)]
+        folium.PolyLine(coords, color="#c62828", weight=4, opacity=0.8).add_to(fmap)
+    labels = [(t["start"], "■")] + [(c.name, str(n)) for n, c in enumerate(page.checkpoints, 1)]
+    for point, (name, mark) in zip(shown, labels, strict=True):
+        folium.Marker(
+            (float(point.y), float(point.x)), tooltip=str(escape(name)), icon=_icon(mark)
+        ).add_to(fmap)
+    west, south, east, north = shapely.GeometryCollection([*shown, *lines]).bounds
+    fmap.fit_bounds([[south, west], [north, east]], padding=(20, 20))
+    figure: Any = fmap.get_root()  # a folium Figure, typed as its base Element
+    figure.header.add_child(folium.Element('<link rel="icon" href="data:,">'))
+    html: str = figure.render()
+    return html
+
+
+def _icon(text: str) -> folium.DivIcon:
+    return folium.DivIcon(
+        html=f'<span class="rv-num">{escape(text)}</span>',
+        icon_size=(28, 28),
+        icon_anchor=(14, 14),
+        class_name="rv-stop",
+    )
