@@ -316,7 +316,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from web.demo import finish_demo
 
     login = finish_demo(args.db, DEMO_COMMUNITY, args.time_limit)
-    print(f"published plan {login.plan_id}")
+    print(f"published plan {login.plan_id} with {login.routes} team routes")
     print(f"demo log-in (demo only): user {login.username!r}, password {login.password!r}")
     return 0
 

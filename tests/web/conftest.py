@@ -70,6 +70,8 @@ def make_app(db: Path) -> Flask:
             "MAP_TILES": "none",
             "PLAN_TIME_LIMIT_S": 1.0,
             "EXPORTS_DIR": str(db.parent / "exports"),
+            # team routes by the sweep unless a test asks for the visit planner
+            "FIELD_ROUTE_SOLVER": "sweep",
         }
     )
 

@@ -15,6 +15,7 @@ from web.api.openapi import document
 from web.auth.access import community_for, user
 from web.auth.users import communities_of
 from web.db import get_session
+from web.field import tasks as field_tasks
 from web.jobs import get_queue
 from web.models import Community, TerritoryPlanRecord
 from web.plans import publish
@@ -139,11 +140,12 @@ def move(community_id: int, plan_id: int) -> tuple[Response, int]:
 @bp.post("/communities/<int:community_id>/plans/<int:plan_id>/publish")
 @login_required
 def publish_plan(community_id: int, plan_id: int) -> Response:
-    """Publish a plan."""
+    """Publish a plan; a job stores every team's route (``routes_job``)."""
     found = community_for(community_id, edit=True)
     record = plan_or_404(found, plan_id)
     publish(get_session(), record)
-    return jsonify(_plan_json(record))
+    job = field_tasks.start(get_queue(), found, field_tasks.route_options(current_app.config))
+    return jsonify(_plan_json(record) | {"routes_job": job})
 
 
 def _job_state(job_id: int, *, edit: bool = False) -> Any:

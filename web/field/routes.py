@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,10 +11,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from routing.network import WalkingNetwork
+from routing.territories import Progress
 from routing.visits.gpx import Waypoint, gpx_document
 from routing.visits.result import stop_name
 from web import store
@@ -54,6 +57,39 @@ class RouteOptions:
             raise ValueError(f"time_limit_s must be > 0, got {self.time_limit_s!r}")
 
 
+@dataclass(frozen=True)
+class _Ground:
+    """What every team route of one plan is computed from: loaded once per plan."""
+
+    assignment: pd.DataFrame
+    households: pd.DataFrame
+    buildings: gpd.GeoDataFrame
+    places: pd.DataFrame
+    network: WalkingNetwork | None
+
+    def mine(self, team_id: str) -> pd.DataFrame:
+        """The register rows of the team's households."""
+        ids = self.assignment.loc[self.assignment["team_id"] == team_id, "household_id"]
+        return self.households[self.households["household_id"].isin(ids)].reset_index(drop=True)
+
+
+def _ground(
+    session: Session, community: Community, plan: TerritoryPlanRecord, options: RouteOptions
+) -> _Ground:
+    buildings = store.load_buildings(session, community)
+    network = None
+    if options.solver == "visits":
+        edges = store.load_network_edges(session, community)
+        network = WalkingNetwork.from_edges(edges) if edges is not None else None
+    return _Ground(
+        load_assignment(session, plan),
+        store.load_households(session, community),
+        buildings,
+        _entrances(buildings),
+        network,
+    )
+
+
 def team_households(
     session: Session, community: Community, plan: TerritoryPlanRecord, team_id: str
 ) -> pd.DataFrame:
@@ -72,7 +108,11 @@ def sweep_order(households: pd.DataFrame, buildings: gpd.GeoDataFrame) -> pd.Dat
     DataFrame
         ``_STOP_FIELDS`` columns, session 1, seq from 1.
     """
-    places = _entrances(buildings[buildings["building_id"].isin(households["building_id"])])
+    return _sweep(households, _entrances(buildings))
+
+
+def _sweep(households: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    places = places[places["building_id"].isin(households["building_id"])]
     order = _nearest_neighbour(places[["x", "y"]].to_numpy())
     rank = {b: k for k, b in enumerate(places["building_id"].to_numpy()[order])}
     frame = households.assign(_rank=households["building_id"].map(rank))
@@ -122,10 +162,11 @@ def visits_order(
     team_id: str,
     network: object,
     time_limit_s: float,
+    places: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, shapely.Geometry]:
     """Stops and path from ``routing.visits.plan_visits``; households it leaves out follow
-    in sweep order as a last session, so a team always sees all its doors."""
-    from routing.network import WalkingNetwork
+    in sweep order (among ``places``, default the buildings' entrances) as a last session,
+    so a team always sees all its doors."""
     from routing.visits import VisitOptions, plan_visits
 
     plan = plan_visits(
@@ -139,7 +180,8 @@ def visits_order(
     stops = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_STOP_FIELDS)
     left = households[~households["household_id"].isin(stops["household_id"])]
     if len(left):
-        rest = sweep_order(left, buildings).assign(session=len(plan.routes) + 1)
+        places = _entrances(buildings) if places is None else places
+        rest = _sweep(left, places).assign(session=len(plan.routes) + 1)
         stops = pd.concat([stops, rest], ignore_index=True)
     lines = [r.path for r in plan.routes if not r.path.is_empty]
     return stops, shapely.MultiLineString(lines) if lines else _straight(stops)
@@ -152,6 +194,28 @@ def _straight(stops: pd.DataFrame) -> shapely.Geometry:
     return shapely.LineString(xy) if len(xy) > 1 else shapely.LineString()
 
 
+def _route(
+    ground: _Ground, team_id: str, options: RouteOptions
+) -> tuple[pd.DataFrame, shapely.Geometry, str]:
+    """Stops, path and the solver that made them."""
+    households = ground.mine(team_id)
+    if options.solver == "visits" and len(households):
+        try:
+            stops, path = visits_order(
+                households,
+                ground.buildings,
+                team_id,
+                ground.network,
+                options.time_limit_s,
+                ground.places,
+            )
+            return stops, path, "visits"
+        except (ValueError, RuntimeError) as error:
+            log.warning("visit planner failed for a team route (%s); using the sweep", error)
+    stops = _sweep(households, ground.places)
+    return stops, _straight(stops), "sweep"
+
+
 def compute(
     session: Session,
     community: Community,
@@ -160,25 +224,57 @@ def compute(
     options: RouteOptions,
 ) -> FieldPath:
     """Compute and store the team's route for ``plan`` (replacing an older one)."""
-    households = team_households(session, community, plan, team_id)
-    buildings = store.load_buildings(session, community)
-    stops, path, solver = None, None, options.solver
-    if solver == "visits" and len(households):
-        try:
-            edges = store.load_network_edges(session, community)
-            from routing.network import WalkingNetwork
+    ground = _ground(session, community, plan, options)
+    return _store(session, community, plan, team_id, *_route(ground, team_id, options))
 
-            network = WalkingNetwork.from_edges(edges) if edges is not None else None
-            stops, path = visits_order(
-                households, buildings, team_id, network, options.time_limit_s
-            )
-        except (ValueError, RuntimeError) as error:
-            log.warning("visit planner failed for a team route (%s); using the sweep", error)
-    if stops is None or path is None:
-        solver = "sweep"
-        stops = sweep_order(households, buildings)
-        path = _straight(stops)
-    return _store(session, community, plan, team_id, stops, path, solver)
+
+def compute_all(
+    session: Session,
+    community: Community,
+    plan: TerritoryPlanRecord,
+    options: RouteOptions,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Compute and store the route of every team of the community not yet stored for ``plan``.
+
+    Each route is committed on its own, so the teams done before a cancel keep theirs
+    and a phone opening meanwhile (``ensure``) finds or computes its own.
+
+    Parameters
+    ----------
+    options : RouteOptions
+        Solver and time limit per team.
+    progress : callable(fraction, message), optional
+        Called before each team (a job's progress; it may raise to cancel).
+    cancelled : callable() -> bool, optional
+        Checked before each team; stops the work when it returns True.
+
+    Returns
+    -------
+    int
+        The number of routes computed here (not those already stored).
+    """
+    stored = set(session.scalars(select(FieldPath.team_id).where(FieldPath.plan_id == plan.id)))
+    todo = [t for t in store.load_team_ids(session, community) if t not in stored]
+    ground, done = None, 0
+    for k, team_id in enumerate(todo):
+        if cancelled is not None and cancelled():
+            break
+        if progress is not None:
+            progress(k / len(todo), f"team {team_id}")
+        if _stored(session, plan.id, team_id) is not None:  # a phone of the team was first
+            continue
+        if ground is None:
+            ground = _ground(session, community, plan, options)
+        route = _route(ground, team_id, options)
+        try:
+            _store(session, community, plan, team_id, *route, replace=False)
+        except IntegrityError:  # ... or stored it while this one was computed
+            session.rollback()
+            continue
+        done += 1
+    return done
 
 
 def _store(
@@ -189,12 +285,27 @@ def _store(
     stops: pd.DataFrame,
     path: shapely.Geometry,
     solver: str,
+    *,
+    replace: bool = True,
 ) -> FieldPath:
-    where = (FieldStop.plan_id == plan.id, FieldStop.team_id == team_id)
-    session.execute(delete(FieldStop).where(*where))
-    session.execute(
-        delete(FieldPath).where(FieldPath.plan_id == plan.id, FieldPath.team_id == team_id)
+    """Store a route; without ``replace`` an existing one raises IntegrityError, so stop
+    ids a phone already holds never change under it."""
+    if replace:
+        where = (FieldStop.plan_id == plan.id, FieldStop.team_id == team_id)
+        session.execute(delete(FieldStop).where(*where))
+        session.execute(
+            delete(FieldPath).where(FieldPath.plan_id == plan.id, FieldPath.team_id == team_id)
+        )
+    record = FieldPath(
+        plan_id=plan.id,
+        team_id=team_id,
+        solver=solver,
+        path_wkb=shapely.to_wkb(path),
+        gpx=_gpx(team_id, stops, path),
     )
+    session.add(record)
+    # The path row first: its unique (plan, team) key settles a race before any stop is written.
+    session.flush()
     rows = stops.astype({"floor": int, "session": int, "seq": int, "lon": float, "lat": float})
     rows = rows.assign(
         community_id=community.id,
@@ -205,14 +316,6 @@ def _store(
     if len(rows):
         records: list[dict[str, Any]] = rows.to_dict("records")  # type: ignore[assignment]
         session.execute(insert(FieldStop), records)
-    record = FieldPath(
-        plan_id=plan.id,
-        team_id=team_id,
-        solver=solver,
-        path_wkb=shapely.to_wkb(path),
-        gpx=_gpx(team_id, stops, path),
-    )
-    session.add(record)
     session.commit()
     return record
 
@@ -233,6 +336,12 @@ def _gpx(team_id: str, stops: pd.DataFrame, path: shapely.Geometry) -> str:
     return gpx_document(f"team {team_id}", waypoints, track)
 
 
+def _stored(session: Session, plan_id: int, team_id: str) -> FieldPath | None:
+    return session.scalar(
+        select(FieldPath).where(FieldPath.plan_id == plan_id, FieldPath.team_id == team_id)
+    )
+
+
 def ensure(
     session: Session,
     community: Community,
@@ -240,21 +349,52 @@ def ensure(
     team_id: str,
     options: RouteOptions,
 ) -> FieldPath:
-    """The stored route of the team for ``plan``, computed on first use."""
-    found = session.scalar(
-        select(FieldPath).where(FieldPath.plan_id == plan.id, FieldPath.team_id == team_id)
-    )
+    """The stored route of the team for ``plan``, computed on first use.
+
+    Publishing computes every route in a job (``web.field.tasks``); this is the fallback
+    for a phone that opens before the job reached its team.
+    """
+    found = _stored(session, plan.id, team_id)
     if found is not None:
         return found
+    ground = _ground(session, community, plan, options)
     try:
-        return compute(session, community, plan, team_id, options)
-    except IntegrityError:  # another request stored it first
+        route = _route(ground, team_id, options)
+        return _store(session, community, plan, team_id, *route, replace=False)
+    except IntegrityError:  # the job or another request stored it first
         session.rollback()
-        again = session.scalar(
-            select(FieldPath).where(FieldPath.plan_id == plan.id, FieldPath.team_id == team_id)
-        )
+        again = _stored(session, plan.id, team_id)
         assert again is not None
         return again
+
+
+def prune(session: Session, community: Community, keep_plan_ids: Collection[int]) -> int:
+    """Delete the stored routes of the community's plans other than ``keep_plan_ids``.
+
+    Visit records name the household, not the stop, so no record is lost; a phone still
+    holding a pruned stop id has its unsent records refused, which is why the caller
+    keeps the plans phones may still show.
+
+    Returns
+    -------
+    int
+        The number of team routes (paths) deleted.
+    """
+    plans = select(TerritoryPlanRecord.id).where(
+        TerritoryPlanRecord.community_id == community.id,
+        TerritoryPlanRecord.id.not_in(list(keep_plan_ids)),
+    )
+    paths = FieldPath.plan_id.in_(plans)
+    count = session.scalar(select(func.count()).select_from(FieldPath).where(paths)) or 0
+    session.execute(
+        delete(FieldStop).where(
+            FieldStop.community_id == community.id,
+            FieldStop.plan_id.not_in(list(keep_plan_ids)),
+        )
+    )
+    session.execute(delete(FieldPath).where(paths))
+    session.commit()
+    return int(count)
 
 
 def stops_of(session: Session, plan_id: int, team_id: str) -> list[FieldStop]:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from web import store
 from web.auth.access import community_for
 from web.db import get_session
+from web.field import tasks as field_tasks
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
 from web.models import Community, TerritoryPlanRecord
@@ -126,11 +127,13 @@ def move(community_id: int, plan_id: int) -> Response:
 
 @bp.post("/communities/<int:community_id>/plans/<int:plan_id>/publish")
 def publish_plan(community_id: int, plan_id: int) -> Response:
-    """Publish a plan: it becomes the teams' current areas."""
+    """Publish a plan: it becomes the teams' current areas; a job stores the team routes."""
     community = community_for(community_id, edit=True)
     record = plan_or_404(community, plan_id)
     publish(get_session(), record)
+    field_tasks.start(get_queue(), community, field_tasks.route_options(current_app.config))
     flash(_("方案已发布"), "info")
+    flash(_("已开始计算入户路线"), "info")
     return redirect(url_for(".show", community_id=community.id, plan_id=record.id))
 
 
