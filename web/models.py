@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -257,6 +258,7 @@ class FieldStop(Base):
     """One stop of a team's stored visit route for a published plan (no personal data)."""
 
     __tablename__ = "field_stop"
+    __table_args__ = (Index("ix_field_stop_plan_team", "plan_id", "team_id", "session", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
@@ -293,6 +295,9 @@ class VisitRecord(Base):
     """What a team recorded at a door; ``key`` makes re-sent records count once."""
 
     __tablename__ = "visit_record"
+    __table_args__ = (
+        Index("ix_visit_record_team_household", "community_id", "team_id", "household_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)

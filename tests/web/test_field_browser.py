@@ -2,23 +2,28 @@
 
 Open the link → map and list → record a visit with its fields → the coordinator's page
 shows it; cut the network → a visit is queued, the page reloads from the service worker,
-and the visit is sent on reconnecting. No request may leave 127.0.0.1.
+and the visit is sent on reconnecting; the coordinator's open page gets it pushed, without
+a reload, record text staying text. No request may leave 127.0.0.1.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 
 from tests.web.browser import ARGS, ARTIFACTS, CHROMIUM, LoopbackGuard, served
 from tests.web.conftest import login, make_app
-from tests.web.test_field_security import make_link
+from tests.web.test_field_security import make_link, stops
 from web.demo import DEMO_PASSWORD, DEMO_USER
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 PHONE = {"width": 390, "height": 844}
 
@@ -56,18 +61,23 @@ def test_team_phone_records_visits_online_and_offline(
             _online(page, server + path)
             desk = _coordinator_sees(browser, server, guard, "独居老人")
             _offline(phone, page, server + path)
-            # the coordinator's open page picks the re-sent record up by itself
+            # the coordinator's open page gets the re-sent record pushed, without a reload
             desk.wait_for_selector("tr.visit-row:has-text('不在家')")
+            assert desk.evaluate("window.rvNotReloaded") is True
+            assert desk.inner_text("#visits-new") == "1"
+            first = desk.locator("tr.visit-row").first
+            assert "不在家" in first.inner_text() and "T012" in first.inner_text()
+            _pushed_text_stays_text(app, path, desk)
             desk.screenshot(path=str(ARTIFACTS / "field-05-coordinator-live.png"), full_page=True)
         finally:
             page.screenshot(path=str(ARTIFACTS / "field-last.png"), full_page=True)
             browser.close()
     records = coordinator.get("/api/v1/communities/1/visits").get_json()
-    assert sorted(r["status"] for r in records) == ["not_home", "visited"]
+    assert sorted(r["status"] for r in records) == ["not_home", "visited", "visited"]
     assert guard.leaving == [], guard.leaving
 
 
-def _online(page: playwright_api.Page, url: str) -> None:
+def _online(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("li.stop.next")
     frame = page.frame_locator("#map")
@@ -98,9 +108,7 @@ def _online(page: playwright_api.Page, url: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def _coordinator_sees(
-    browser: playwright_api.Browser, server: str, guard: LoopbackGuard, text: str
-) -> playwright_api.Page:
+def _coordinator_sees(browser: Browser, server: str, guard: LoopbackGuard, text: str) -> Page:
     desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     desk.route("**/*", guard)
     page = desk.new_page()
@@ -112,11 +120,28 @@ def _coordinator_sees(
     page.click("#nav-field")
     row = page.locator("tr.visit-row").first
     assert text in row.inner_text() and "T012" in row.inner_text()
+    page.wait_for_function("document.getElementById('visits-state').textContent === '实时'")
+    page.evaluate("window.rvNotReloaded = true")  # a reload would drop it
     page.screenshot(path=str(ARTIFACTS / "field-03-coordinator.png"), full_page=True)
     return page
 
 
-def _offline(context: playwright_api.BrowserContext, page: playwright_api.Page, url: str) -> None:
+def _pushed_text_stays_text(app: Flask, path: str, desk: Page) -> None:
+    phone = app.test_client()
+    stop = stops(phone, path)[2]["id"]
+    markup = "<b id=rv-xss>独居</b>"
+    response = phone.post(
+        path + "/api/visits",
+        json={"key": "browser-xss-01", "stop_id": stop, "status": "visited", "vulnerable": markup},
+    )
+    assert response.status_code == 201
+    desk.wait_for_selector("tr.visit-row.fresh:has-text('<b id=rv-xss>')")
+    assert desk.locator("#rv-xss").count() == 0
+    assert desk.inner_text("#visits-new") == "2"
+    assert desk.evaluate("window.rvNotReloaded") is True
+
+
+def _offline(context: BrowserContext, page: Page, url: str) -> None:
     context.set_offline(True)
     second = page.locator("li.stop").nth(1)
     second.locator("button.open").tap()

@@ -110,6 +110,12 @@ def test_revoked_expired_and_unknown_tokens_are_refused(
     assert response.status_code == 302
     for suffix in ("", "/map", "/api/stops", "/route.gpx"):
         assert phone.get(path + suffix).status_code == 404
+    # the coordinator's forms on the field pages keep their CSRF check (only the phones'
+    # token POST is exempt): a forged revoke or privacy switch is refused
+    forged = client.post(f"/communities/1/field/links/{link_id}/revoke", data={})
+    assert forged.status_code == 400
+    forged = client.post("/communities/1/field/settings", data={"show_phone": "1"})
+    assert forged.status_code == 400
     assert phone.post(path + "/api/visits", json={}).status_code == 404
     # expired: move the expiry into the past
     other = make_link(coord, "T004")
@@ -171,6 +177,8 @@ def test_redaction_covers_gunicorn_access_records() -> None:
     assert RedactTokens().filter(record)
     assert token not in record.getMessage() and "/t/<redacted>/api/stops" in record.getMessage()
     assert redact("/t/sw.js") == "/t/sw.js"
+    # a patrol sheet's export key is a capability too
+    assert redact("GET /r/Q2hlY2twb2ludHNLZXk/R3 HTTP/1.1") == "GET /r/<redacted>/R3 HTTP/1.1"
 
 
 def test_phones_and_requests_only_when_the_coordinator_allows(
@@ -289,12 +297,18 @@ def test_gpx_page_map_and_coordinator_views(
 
 def test_routes_come_from_the_visit_planner_and_cover_every_household(demo_copy: Path) -> None:
     app = make_app(demo_copy)
-    app.config["FIELD_ROUTE_TIME_LIMIT_S"] = 2.0  # default solver: routing.visits
+    app.config.update(FIELD_ROUTE_SOLVER="visits", FIELD_ROUTE_TIME_LIMIT_S=2.0)
+    from web.db import sessions
+    from web.models import FieldPath, FieldStop
+
+    with sessions(app)() as session:  # the demo stored sweep routes at publish: plan anew
+        session.query(FieldStop).filter_by(team_id="T050").delete()
+        session.query(FieldPath).filter_by(team_id="T050").delete()
+        session.commit()
     coordinator = app.test_client()
     path = make_link((coordinator, login(coordinator, DEMO_USER, DEMO_PASSWORD)), "T050")
     found = stops(app.test_client(), path)
-    from web.db import sessions
-    from web.models import FieldPath, PlanAssignment
+    from web.models import PlanAssignment
 
     with sessions(app)() as session:
         solver = session.query(FieldPath.solver).filter_by(team_id="T050").scalar()

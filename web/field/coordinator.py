@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
@@ -16,10 +27,17 @@ from werkzeug.wrappers import Response
 
 from web import store
 from web.auth.access import community_for, may_edit
-from web.db import get_session
-from web.field import bp, records
+from web.db import get_session, sessions
+from web.field import bp, records, stream
 from web.field.tokens import create_link, is_live, revoke
 from web.models import Community, FieldSettings, TeamLink, VisitRecord
+
+_STREAMS = "redvest.field_streams"
+
+
+@bp.record_once
+def _count_streams(state: Any) -> None:
+    state.app.extensions[_STREAMS] = stream.Slots()
 
 
 def qr_svg(text: str) -> Markup:
@@ -74,7 +92,7 @@ def manage(community_id: int) -> str:
 
 @bp.post("/communities/<int:community_id>/field/links")
 @login_required
-def new_link(community_id: int) -> str:
+def new_link(community_id: int) -> Response:
     """Make a team link and show it once, with its QR code (the token is not kept)."""
     community = community_for(community_id, edit=True)
     team = request.form.get("team_id", "")
@@ -87,7 +105,11 @@ def new_link(community_id: int) -> str:
     except ValueError as error:
         abort(400, str(error))
     url = url_for("field.phone", token=token, _external=True)
-    return _page(community, {"team": team, "url": url, "qr": qr_svg(url), "link": link})
+    new = {"team": team, "url": url, "qr": qr_svg(url), "link": link, "token": token}
+    response = make_response(_page(community, new))
+    # The raw token is on this page: no browser or proxy cache may keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/communities/<int:community_id>/field/links/<int:link_id>/revoke")
@@ -132,13 +154,49 @@ def visit_json(record: VisitRecord) -> dict[str, Any]:
     }
 
 
+def _shown(editor: bool) -> Callable[[VisitRecord], dict[str, Any]]:
+    """``visit_json`` as the viewer may see it: requests for coordinators only."""
+
+    def render(record: VisitRecord) -> dict[str, Any]:
+        row = visit_json(record)
+        if not editor:
+            row["requests"] = ""
+        return row
+
+    return render
+
+
 @bp.get("/api/v1/communities/<int:community_id>/visits")
 @login_required
 def api_visits(community_id: int) -> Response:
-    """The community's visit records, newest first (requests for coordinators only)."""
+    """The community's visit records, newest first; ``?after=<id>`` only newer ones."""
     community = community_for(community_id)
-    rows = [visit_json(r) for r in records.recent(get_session(), community.id, limit=1000)]
-    if not may_edit():
-        for row in rows:
-            row["requests"] = ""
-    return jsonify(rows)
+    after = stream.resume_point(None, request.args.get("after"))
+    if after is None:
+        found = records.recent(get_session(), community.id, limit=1000)
+    else:
+        found = stream.newer(get_session(), community.id, after)[::-1]
+    render = _shown(may_edit())
+    return jsonify([render(r) for r in found])
+
+
+@bp.get("/communities/<int:community_id>/field/stream")
+@login_required
+def visit_stream(community_id: int) -> Response:
+    """New visit records as Server-Sent Events; a reconnect resends from Last-Event-ID."""
+    community = community_for(community_id)
+    after = stream.resume_point(request.headers.get("Last-Event-ID"), request.args.get("after"))
+    if after is None:
+        after = stream.newest_id(get_session(), community.id)
+    body = stream.events(
+        sessions(current_app),
+        community.id,
+        after,
+        _shown(may_edit()),
+        stream.StreamOptions.from_config(current_app.config),
+        current_app.extensions[_STREAMS],
+    )
+    response = Response(body, mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"  # a proxy in front must not hold events back
+    return response

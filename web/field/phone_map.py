@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import folium
 import shapely
 from markupsafe import escape
 
-from web.models import FieldStop
 from web.tiles import Tiles, to_display
+
+
+class Stop(Protocol):
+    """What the map needs of a stop (a FieldStop row or a selected row of its columns)."""
+
+    @property
+    def building_id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def lat(self) -> float: ...
+
 
 _LOCATE_JS = """
 (function () {
@@ -49,13 +62,13 @@ def _point(lon: float, lat: float, provider: Tiles) -> tuple[float, float]:
 
 
 def route_map(
-    stops: Sequence[FieldStop], path: shapely.Geometry, provider: Tiles, asset: Callable[[str], str]
+    stops: Sequence[Stop], path: shapely.Geometry, provider: Tiles, asset: Callable[[str], str]
 ) -> str:
     """The route as a standalone folium page whose scripts all come from ``asset(path)``.
 
     Parameters
     ----------
-    stops : sequence of FieldStop
+    stops : sequence of Stop
         The team's stops in order (one numbered marker per building, at its first stop).
     path : shapely geometry
         The walking path (WGS84 line or lines).

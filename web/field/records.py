@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from web.field.stream import notify
 from web.models import FieldStop, TeamLink, VisitRecord
 
 STATUSES = ("visited", "not_home", "refused")
@@ -130,17 +131,30 @@ def save(session: Session, link: TeamLink, visit: VisitInput) -> tuple[VisitReco
         again = session.scalar(select(VisitRecord).where(VisitRecord.key == visit.key))
         assert again is not None
         return again, False
+    notify(link.community_id)  # coordinators' open streams in this process, at once
     return record, True
 
 
-def latest_by_household(
-    session: Session, community_id: int, team_id: str | None = None
-) -> dict[str, VisitRecord]:
-    """The newest record per household (of one team, or of the community)."""
-    query = select(VisitRecord).where(VisitRecord.community_id == community_id)
-    if team_id is not None:
-        query = query.where(VisitRecord.team_id == team_id)
-    return {r.household_id: r for r in session.scalars(query.order_by(VisitRecord.id))}
+_NEWEST_PER_HOUSEHOLD = select(VisitRecord.household_id, VisitRecord.status).where(
+    VisitRecord.id.in_(
+        select(func.max(VisitRecord.id))
+        .where(
+            VisitRecord.community_id == bindparam("community"),
+            VisitRecord.team_id == bindparam("team"),
+        )
+        .group_by(VisitRecord.household_id)
+    )
+)
+
+
+def latest_status(session: Session, community_id: int, team_id: str) -> dict[str, str]:
+    """The status of the newest record per household of the team.
+
+    One grouped query on the (community, team, household) index: a phone asks for this
+    on every page and stop-list load, and a team's records grow all day.
+    """
+    rows = session.execute(_NEWEST_PER_HOUSEHOLD, {"community": community_id, "team": team_id})
+    return {str(household): str(status) for household, status in rows}
 
 
 def recent(session: Session, community_id: int, limit: int = 200) -> list[VisitRecord]:

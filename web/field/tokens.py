@@ -11,13 +11,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from web.models import Community, TeamLink
 
 # token_urlsafe(32) gives 43 characters; anything after /t/ is treated as a token.
-_TOKEN_PATH = re.compile(r"/t/[A-Za-z0-9_\-]{8,}")
+# Patrol route pages' export keys (/r/<key>/<route>) are capabilities too.
+_TOKEN_PATH = re.compile(r"/([tr])/[A-Za-z0-9_\-]{8,}")
 REDACTED = "/t/<redacted>"
 TOKEN_BYTES = 32
 
@@ -28,8 +29,8 @@ def token_hash(token: str) -> str:
 
 
 def redact(text: str) -> str:
-    """``text`` with every ``/t/<token>`` path replaced by ``/t/<redacted>``."""
-    return _TOKEN_PATH.sub(REDACTED, text)
+    """``text`` with every ``/t/<token>`` (and ``/r/<key>``) path redacted."""
+    return _TOKEN_PATH.sub(r"/\1/<redacted>", text)
 
 
 def create_link(
@@ -72,9 +73,12 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+_BY_HASH = select(TeamLink).where(TeamLink.token_hash == bindparam("hash"))
+
+
 def resolve(session: Session, token: str) -> TeamLink | None:
     """The live link of ``token``, or None when unknown, revoked or expired."""
-    link = session.scalar(select(TeamLink).where(TeamLink.token_hash == token_hash(token)))
+    link = session.scalar(_BY_HASH, {"hash": token_hash(token)})
     if link is None or link.revoked_at is not None:
         return None
     if _aware(link.expires_at) <= datetime.now(UTC):

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import shapely
 from flask import abort, current_app, g, jsonify, render_template, request, url_for
-from sqlalchemy import select
+from flask_babel import get_locale
+from markupsafe import Markup
+from sqlalchemy import and_, bindparam, select
 from werkzeug.wrappers import Response
 
 from web.db import get_session
 from web.field import bp, records
+from web.field.cache import Bounded
 from web.field.phone_map import route_map
-from web.field.routes import RouteOptions, ensure, stops_of
+from web.field.routes import RouteOptions, ensure
 from web.field.tokens import RateLimiter, install_log_redaction, resolve, token_hash
-from web.models import Community, FieldPath, FieldSettings, FieldStop, Household, TeamLink
-from web.plans import latest_plan
+from web.models import (
+    Community,
+    FieldPath,
+    FieldSettings,
+    FieldStop,
+    Household,
+    TeamLink,
+    TerritoryPlanRecord,
+)
 from web.tiles import tiles
 
 _LIMITER = "redvest.field_limiter"
+# Stops of a stored route, and the rendered stop list per route and statuses: a few MB
+# at most for a sub-district's teams.
+_STOPS: Bounded[tuple[Any, ...]] = Bounded(2048)
+_LISTS: Bounded[Markup] = Bounded(2048)
 SW = Path(__file__).resolve().parent.parent / "static" / "field-sw.js"
 
 
@@ -28,8 +44,9 @@ def _setup(state: Any) -> None:
     from web.extensions import csrf
 
     app = state.app
-    # The token in the path is the credential; no cookie rides along, so no CSRF.
-    csrf.exempt(bp)
+    # On the phone's one POST the token in the path is the credential and no cookie
+    # rides along, so no CSRF token; the coordinator's forms on this blueprint keep it.
+    csrf.exempt("web.field.views.api_visit")
     app.extensions[_LIMITER] = RateLimiter(
         float(app.config.get("FIELD_RATE_PER_S", 10.0)), float(app.config.get("FIELD_BURST", 60))
     )
@@ -56,27 +73,96 @@ def _headers(response: Response) -> Response:
     return response
 
 
-def _route(link: TeamLink) -> tuple[Community, FieldPath | None, list[FieldStop]]:
+@dataclass(frozen=True)
+class _Route:
+    """What a team's link shows: its stored route's stops and what may be shown."""
+
+    path_id: int | None
+    stops: Sequence[Any]
+    show_phone: bool = False
+    show_requests: bool = False
+
+
+# Built once: constructing a statement costs about as much as running it on SQLite.
+_NEWEST_ROUTE = (
+    select(
+        TerritoryPlanRecord.id,
+        FieldPath.id,
+        FieldSettings.show_phone,
+        FieldSettings.show_requests,
+    )
+    .outerjoin(
+        FieldPath,
+        and_(FieldPath.plan_id == TerritoryPlanRecord.id, FieldPath.team_id == bindparam("team")),
+    )
+    .outerjoin(FieldSettings, FieldSettings.community_id == TerritoryPlanRecord.community_id)
+    .where(
+        TerritoryPlanRecord.community_id == bindparam("community"),
+        TerritoryPlanRecord.published_at.is_not(None),
+    )
+    .order_by(TerritoryPlanRecord.id.desc())
+    .limit(1)
+)
+
+
+def _route(link: TeamLink) -> _Route:
+    """The team's stored route for the newest published plan (none before a plan is
+    published) and the community's privacy switches: two indexed reads at most."""
+    found = (
+        get_session()
+        .execute(_NEWEST_ROUTE, {"team": link.team_id, "community": link.community_id})
+        .first()
+    )
+    if found is None:
+        return _Route(None, ())
+    plan_id, path_id, phone, requests = found
+    if path_id is None:  # published moments ago: the route job has not reached this team
+        path_id = _compute_now(link, plan_id)
+    # A stored route never changes under its id (a new plan gets new rows), so its
+    # stops are read once per process rather than at every page and stop-list load.
+    stops = _STOPS.get((plan_id, link.team_id, path_id), lambda: _stops(plan_id, link.team_id))
+    return _Route(path_id, stops, bool(phone), bool(requests))
+
+
+def _stops(plan_id: int, team_id: str) -> tuple[Any, ...]:
+    return tuple(
+        get_session().execute(
+            select(*_STOP_COLUMNS)
+            .where(FieldStop.plan_id == plan_id, FieldStop.team_id == team_id)
+            .order_by(FieldStop.session, FieldStop.seq)
+        )
+    )
+
+
+def _compute_now(link: TeamLink, plan_id: int) -> int:
     session = get_session()
     community = session.get(Community, link.community_id)
-    if community is None:
-        abort(404)
-    plan = latest_plan(session, community, published=True)
-    if plan is None:
-        return community, None, []
+    plan = session.get(TerritoryPlanRecord, plan_id)
+    assert community is not None and plan is not None
     options = RouteOptions(
         current_app.config.get("FIELD_ROUTE_SOLVER", "visits"),
         float(current_app.config.get("FIELD_ROUTE_TIME_LIMIT_S", 2.0)),
     )
-    path = ensure(session, community, plan, link.team_id, options)
-    return community, path, stops_of(session, plan.id, link.team_id)
+    return ensure(session, community, plan, link.team_id, options).id
 
 
-def _settings(community_id: int) -> FieldSettings:
-    found = get_session().scalar(
-        select(FieldSettings).where(FieldSettings.community_id == community_id)
-    )
-    return found or FieldSettings(community_id=community_id, show_phone=False, show_requests=False)
+_STOP_COLUMNS = (
+    FieldStop.id,
+    FieldStop.session,
+    FieldStop.seq,
+    FieldStop.household_id,
+    FieldStop.building_id,
+    FieldStop.label,
+    FieldStop.floor,
+    FieldStop.unit,
+    FieldStop.lon,
+    FieldStop.lat,
+    FieldStop.arrival,
+)
+
+
+def _path(path_id: int | None) -> FieldPath | None:
+    return None if path_id is None else get_session().get(FieldPath, path_id)
 
 
 @bp.get("/t/sw.js")
@@ -91,14 +177,20 @@ def service_worker() -> Response:
 def phone(token: str) -> str:
     """The team's page: route map and the list grouped by building and floor."""
     link = _link(token)
-    community, path, stops = _route(link)
-    done = records.latest_by_household(get_session(), community.id, link.team_id)
+    route = _route(link)
+    path, stops = route.path_id, route.stops
+    community = get_session().get(Community, link.community_id)
+    done = records.latest_status(get_session(), link.community_id, link.team_id)
+    statuses = tuple(done.get(s.household_id) for s in stops)
+    stop_list = _LISTS.get(
+        (path, statuses, str(get_locale())),
+        lambda: Markup(render_template("field/_stops.html", stops=stops, done=done)),
+    )
     return render_template(
         "field/phone.html",
         team=link.team_id,
         community=community,
-        stops=stops,
-        done=done,
+        stop_list=stop_list,
         base=request.path,
         has_route=path is not None,
     )
@@ -108,7 +200,8 @@ def phone(token: str) -> str:
 def map_page(token: str) -> str:
     """The folium route map (embedded in the phone page)."""
     link = _link(token)
-    _, path, stops = _route(link)
+    route = _route(link)
+    path, stops = _path(route.path_id), route.stops
     line = shapely.from_wkb(path.path_wkb) if path is not None else shapely.LineString()
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
     return route_map(stops, line, provider, lambda p: url_for("static", filename=p))
@@ -118,21 +211,20 @@ def map_page(token: str) -> str:
 def api_stops(token: str) -> Response:
     """The team's stops in order with their latest record; contacts only if allowed."""
     link = _link(token)
-    community, _, stops = _route(link)
-    done = records.latest_by_household(get_session(), community.id, link.team_id)
-    settings = _settings(community.id)
-    contacts = _contacts(community.id, [s.household_id for s in stops], settings)
+    route = _route(link)
+    done = records.latest_status(get_session(), link.community_id, link.team_id)
+    contacts = _contacts(link.community_id, [s.household_id for s in route.stops], route)
     return jsonify(
         {
             "team": link.team_id,
-            "stops": [_stop_json(s, done, contacts) for s in stops],
-            "shows": {"phone": settings.show_phone, "requests": settings.show_requests},
+            "stops": [_stop_json(s, done, contacts) for s in route.stops],
+            "shows": {"phone": route.show_phone, "requests": route.show_requests},
         }
     )
 
 
 def _contacts(
-    community_id: int, household_ids: list[str], settings: FieldSettings
+    community_id: int, household_ids: list[str], settings: _Route
 ) -> dict[str, dict[str, str]]:
     if not (settings.show_phone or settings.show_requests) or not household_ids:
         return {}
@@ -155,9 +247,8 @@ def _contacts(
 
 
 def _stop_json(
-    stop: FieldStop, done: dict[str, Any], contacts: dict[str, dict[str, str]]
+    stop: Any, done: dict[str, str], contacts: dict[str, dict[str, str]]
 ) -> dict[str, Any]:
-    record = done.get(stop.household_id)
     out = {
         "id": stop.id,
         "session": stop.session,
@@ -169,7 +260,7 @@ def _stop_json(
         "lon": stop.lon,
         "lat": stop.lat,
         "arrival": stop.arrival,
-        "status": record.status if record is not None else None,
+        "status": done.get(stop.household_id),
     }
     out.update(contacts.get(stop.household_id, {}))
     return out
@@ -194,7 +285,7 @@ def api_visit(token: str) -> tuple[Response, int]:
 def gpx(token: str) -> Response:
     """The route as GPX for offline map apps (no personal data)."""
     link = _link(token)
-    _, path, _ = _route(link)
+    path = _path(_route(link).path_id)
     if path is None:
         abort(404, "no published route yet")
     return Response(
