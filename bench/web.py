@@ -1,11 +1,16 @@
 """Team pages under load: 50 phones against gunicorn on 127.0.0.1 for 60 s (issue 7).
 
 Run from the repository root: ``.venv/bin/python bench/web.py [--clients 50]
-[--seconds 60] [--workers 3] [--solver sweep]``. Builds the demo database in a
-temporary folder, makes one link per team (a client per team, as in the field), starts
-gunicorn, and has every client loop: its page, its stop list, one visit record. Prints
-p50/p95/p99 latency per route, errors, throughput, page weight and whether a raw token
-reached gunicorn's access log. Needs gunicorn (bench extra).
+[--seconds 60] [--workers N] [--threads 8] [--client both|wrk|python]``. Builds the demo
+database in a temporary folder (the demo stores every team's route when it publishes),
+makes one link per team (a phone per team, as in the field), starts gunicorn, and has
+every phone loop with no pause: its page, its stop list, one visit record (a new
+idempotency key each time). Two load generators, one after the other against the same
+server: wrk (C; overall percentiles) and Python threads in several processes (per-route
+percentiles; the client shares the two cores, so its numbers include its own queueing).
+Prints p50/p95/p99, errors, throughput, the server's CPU per request, page weight and
+whether a raw token reached gunicorn's access log. Needs gunicorn (bench extra) and wrk
+(``apt-get install wrk``) unless ``--client python``.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import shutil
 import socket
@@ -31,12 +37,12 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout, installed or n
 
 from web import store  # noqa: E402
 from web.cli import main as cli  # noqa: E402
-from web.field.routes import RouteOptions, ensure, stops_of  # noqa: E402
+from web.field.routes import stops_of  # noqa: E402
 from web.field.tokens import create_link  # noqa: E402
 from web.plans import latest_plan  # noqa: E402
 
 
-def prepare(folder: Path, clients: int, solver: str) -> tuple[str, list[tuple[str, list[int]]]]:
+def prepare(folder: Path, clients: int) -> tuple[str, list[tuple[str, list[int]]]]:
     """The demo database and, per client, a team token and its stop ids."""
     db = folder / "bench.db"
     assert cli(["demo", "--db", str(db), "--time-limit", "1"]) == 0
@@ -49,7 +55,6 @@ def prepare(folder: Path, clients: int, solver: str) -> tuple[str, list[tuple[st
         assert plan is not None
         for team in store.load_team_ids(session, community)[:clients]:
             token, _ = create_link(session, community, team)
-            ensure(session, community, plan, team, RouteOptions(solver, 2.0))
             links.append((token, [s.id for s in stops_of(session, plan.id, team)]))
     engine.dispose()
     return store.database_url(db), links
@@ -64,7 +69,7 @@ def free_port() -> int:
 
 
 def start(
-    url: str, port: int, workers: int, threads: int, access_log: Path
+    url: str, port: int, workers: int, threads: int, keep_alive: int, access_log: Path
 ) -> subprocess.Popen[bytes]:
     """gunicorn (gthread) serving the app; returns once it answers."""
     env = os.environ | {
@@ -86,6 +91,8 @@ def start(
         str(threads),
         "-b",
         f"127.0.0.1:{port}",
+        "--keep-alive",
+        str(keep_alive),
         "--access-logfile",
         str(access_log),
         "web:create_app()",
@@ -216,16 +223,39 @@ def run_wrk(
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("WRK "))
     values = [float(v) for v in line.split()[1:]]
-    names = "requests duration_us connect read write status timeout p50 p95 p99 mean".split()
+    names = [
+        "requests",
+        "duration_us",
+        "connect",
+        "read",
+        "write",
+        "status",
+        "timeout",
+        "p50",
+        "p95",
+        "p99",
+        "mean",
+    ]
     return dict(zip(names, values, strict=True))
 
 
 def run_python(
-    port: int, links: list[tuple[str, list[int]]], seconds: float, think: float
+    port: int, links: list[tuple[str, list[int]]], seconds: float, think: float, processes: int
 ) -> list[tuple[str, float, int]]:
-    """One Python thread per phone (``client``); every request's route, time, status."""
-    results: list[tuple[str, float, int]] = []
+    """One Python thread per phone (``client``), spread over ``processes`` processes so
+    that one interpreter lock does not queue 50 phones; every request's route, time,
+    status."""
     until = time.time() + seconds
+    shares = [links[k::processes] for k in range(processes)]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        parts = pool.starmap(_phones, [(port, share, until, think) for share in shares if share])
+    return [row for part in parts for row in part]
+
+
+def _phones(
+    port: int, links: list[tuple[str, list[int]]], until: float, think: float
+) -> list[tuple[str, float, int]]:
+    results: list[tuple[str, float, int]] = []
     threads = [
         threading.Thread(target=client, args=(port, t, s, until, think, results)) for t, s in links
     ]
@@ -252,10 +282,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    # One worker process per core, threads to overlap SQLite and socket waits: on 2
+    # cores -w 2 --threads 8 beat -w 3/-w 4 (fewer processes contending for the cores).
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--keep-alive", type=int, default=2, help="gunicorn --keep-alive (s)")
     parser.add_argument("--think", type=float, default=0.0, help="python client: pause per cycle")
-    parser.add_argument("--solver", default="sweep", choices=("sweep", "visits"))
+    parser.add_argument("--processes", type=int, default=5, help="python client: processes")
     parser.add_argument(
         "--client",
         default="both",
@@ -267,9 +300,9 @@ def main() -> None:
         sys.exit("wrk not found: apt-get install wrk, or run with --client python")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        url, links = prepare(folder, args.clients, args.solver)
+        url, links = prepare(folder, args.clients)
         port, access_log = free_port(), folder / "access.log"
-        server = start(url, port, args.workers, args.threads, access_log)
+        server = start(url, port, args.workers, args.threads, args.keep_alive, access_log)
         runs: list[tuple[str, Any, float, tuple[float, float]]] = []
         try:
             sizes = weight(port, links[0][0])
@@ -278,7 +311,7 @@ def main() -> None:
                 if kind == "wrk":
                     result: Any = run_wrk(port, links, args.clients, args.seconds, folder)
                 else:
-                    result = run_python(port, links, args.seconds, args.think)
+                    result = run_python(port, links, args.seconds, args.think, args.processes)
                 runs.append(
                     (kind, result, server_cpu_s(server) - cpu, (before, os.getloadavg()[0]))
                 )
@@ -289,7 +322,7 @@ def main() -> None:
         leaked = any(token in log_text for token, _ in links)
     print(
         f"{args.clients} clients × {args.seconds:.0f} s, gunicorn gthread -w {args.workers} "
-        f"--threads {args.threads}, {os.cpu_count()} CPUs"
+        f"--threads {args.threads} --keep-alive {args.keep_alive}, {os.cpu_count()} CPUs"
     )
     for kind, result, cpu, load in runs:
         if kind == "wrk":
@@ -327,7 +360,8 @@ def report_python(
 ) -> None:
     """The Python client's table, per route."""
     print(
-        f"\nPython client, one thread per phone, think {args.think:g} s "
+        f"\nPython client, one thread per phone in {args.processes} processes, "
+        f"think {args.think:g} s "
         f"(load {load[0]:.2f} → {load[1]:.2f}):\n"
     )
     print("| route | requests | p50 ms | p95 ms | p99 ms | errors |")

@@ -13,11 +13,14 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_param
 from ortools.util import optional_boolean_pb2
 
 from routing.visits.options import SearchConfig
+from routing.visits.polish import polish_path
 
 IntArray = NDArray[np.int64]
 Windows = tuple[tuple[int, int], ...]
 # Cheapest outgoing arcs per node averaged into the cost scale of annealing temperatures.
 _NEAREST_ARCS = 5
+# Repeatable runs (``max_solutions``): tour polish kicks allowed per allowed solution.
+KICKS_PER_SOLUTION = 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,7 +186,8 @@ def run_search(
         else np.random.default_rng(seed).permutation(problem.size)
     )
     manager, model = _build(problem, order)
-    params = _parameters(problem, config, max(deadline - time.time(), 0.01), max_solutions)
+    ortools_until = deadline - config.polish * max(deadline - began, 0.0)
+    params = _parameters(problem, config, max(ortools_until - time.time(), 0.01), max_solutions)
     if on_solution is not None:
         best = [np.iinfo(np.int64).max]
 
@@ -207,11 +211,31 @@ def run_search(
             route.append(int(order[manager.IndexToNode(index)]))
             index = assignment.Value(model.NextVar(index))
         routes.append(tuple(route))
+    objective = int(assignment.ObjectiveValue())
+    if config.polish and problem.vehicles == 1 and problem.horizon is None:
+        routes[0], objective = _polish(problem, routes[0], objective, deadline, seed, max_solutions)
+        if on_solution is not None:
+            on_solution(objective, time.time() - began)
     served = {node for route in routes for node in route}
     dropped = tuple(node for node in problem.visits if node not in served)
-    return Solution(
-        tuple(routes), dropped, int(assignment.ObjectiveValue()), config.name, time.time() - began
-    )
+    return Solution(tuple(routes), dropped, objective, config.name, time.time() - began)
+
+
+def _polish(
+    problem: RoutingProblem,
+    route: tuple[int, ...],
+    objective: int,
+    deadline: float,
+    seed: int,
+    max_solutions: int | None,
+) -> tuple[tuple[int, ...], int]:
+    """The tour shortened by ``polish.polish_path`` until the deadline (or, for repeatable
+    runs, ``KICKS_PER_SOLUTION`` kicks per allowed solution) and its objective."""
+    path = [problem.starts[0], *route, problem.ends[0]]
+    before = int(sum(int(problem.travel[a, b]) for a, b in itertools.pairwise(path)))
+    kicks = None if max_solutions is None else max_solutions * KICKS_PER_SOLUTION
+    done = polish_path(problem.travel, path, deadline=deadline, seed=seed, max_kicks=kicks)
+    return tuple(done.path[1:-1]), objective - before + done.cost
 
 
 def _build(
