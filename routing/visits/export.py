@@ -9,7 +9,9 @@ import pandas as pd
 
 from routing.visits.result import DROPPED_COLUMNS, STOP_COLUMNS, EventDayPlan, VisitPlan
 
-CSV_ENCODING = "utf-8-sig"  # with a BOM, so that Excel in China opens it correctly
+# Plain UTF-8: other tools read these files by their exact header. The web pages add a
+# byte-order mark when a coordinator downloads them for Excel (web/downloads.py).
+CSV_ENCODING = "utf-8"
 
 
 def gpx_name(team_id: str, session: int) -> str:

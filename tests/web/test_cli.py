@@ -369,7 +369,10 @@ def test_plan_visits_writes_the_contract_files(
     window = ["--session-start", "09:00", "--session-end", "12:00", "--time-limit", "2"]
     assert main([*args, *window]) == 0
     assert "team T001" in capsys.readouterr().out
-    visits = pd.read_csv(out / "visits.csv", dtype=str, encoding="utf-8-sig")
+    # plain UTF-8, the header first: scripts match it exactly
+    assert (out / "visits.csv").read_bytes().startswith(b"team_id,session,seq,")
+    assert (out / "dropped.csv").read_bytes().startswith(b"team_id,")
+    visits = pd.read_csv(out / "visits.csv", dtype=str, encoding="utf-8")
     assert list(visits.columns) == [
         "team_id", "session", "seq", "household_id", "building_id", "floor", "unit",
         "arrival", "departure",

@@ -70,6 +70,7 @@ def test_coordinator_plans_one_team_and_downloads_the_files(demo_copy: Path) -> 
     base = f"/communities/{community}/visits/{job_id}"
     visits = client.get(f"{base}/visits.csv")
     assert visits.status_code == 200
+    assert visits.get_data().startswith("\ufeff".encode())  # Excel reads UTF-8 after a BOM
     text = visits.get_data().decode("utf-8-sig")
     assert text.splitlines()[0] == HEADER
     frame = pd.read_csv(io.StringIO(text), dtype=str)

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -25,6 +24,7 @@ from werkzeug.wrappers import Response
 from web import store
 from web.auth.access import community_for
 from web.db import get_session
+from web.downloads import job_file
 from web.jobs import JobState, get_queue
 from web.jobs.queue import latest_job
 from web.models import Community, JobRecord
@@ -134,5 +134,4 @@ def download(community_id: int, job_id: int, filename: str) -> Response:
     row = _finished_row(community, job_id)
     if row is None or filename not in json.loads(row.result).get("files", []):
         abort(404)
-    folder = Path(json.loads(row.params)["folder"])
-    return send_from_directory(folder, filename, as_attachment=True)
+    return job_file(Path(json.loads(row.params)["folder"]), filename)
