@@ -124,3 +124,33 @@ def empty_db(tmp_path: Path) -> Path:
         session.commit()
     engine.dispose()
     return path
+
+
+LINK_URL = re.compile(r'id="new-link-url" readonly value="[^"]*?(/t/[^"]+)"')
+
+
+@pytest.fixture
+def field_app(demo_copy: Path) -> Iterator[Flask]:
+    """The demo app over a private copy (plan 1 published, team routes by the sweep)."""
+    yield make_app(demo_copy)
+
+
+@pytest.fixture
+def coord(field_app: Flask) -> tuple[FlaskClient, str]:
+    """The demo coordinator's client and CSRF token on ``field_app``."""
+    client = field_app.test_client()
+    return client, login(client, DEMO_USER, DEMO_PASSWORD)
+
+
+def make_link(coord: tuple[FlaskClient, str], team: str, days: str = "30") -> str:
+    """A new team link's path ``/t/<token>``, as the coordinator page shows it once."""
+    client, csrf = coord
+    response = client.post(
+        "/communities/1/field/links", data={"team_id": team, "days": days, "csrf_token": csrf}
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<svg" in html  # the QR code
+    match = LINK_URL.search(html)
+    assert match
+    return match.group(1)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -13,10 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from tests.web.conftest import login, make_app
+from tests.web.conftest import make_link
 from web import store
 from web.db import sessions
-from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field import tasks
 from web.field.routes import RouteOptions, compute_all, ensure, prune
 from web.jobs.queue import JobState
@@ -31,31 +27,7 @@ from web.models import (
 )
 from web.plans import publish
 
-URL = re.compile(r'id="new-link-url" readonly value="[^"]*?(/t/[^"]+)"')
 SWEEP = RouteOptions(solver="sweep")
-
-
-@pytest.fixture
-def field_app(demo_copy: Path) -> Iterator[Flask]:
-    """The demo app (a private copy; plan 1 published with its routes) with sweep routes."""
-    app = make_app(demo_copy)
-    app.config["FIELD_ROUTE_SOLVER"] = "sweep"
-    yield app
-
-
-@pytest.fixture
-def coord(field_app: Flask) -> tuple[FlaskClient, str]:
-    """The demo coordinator's client and CSRF token."""
-    client = field_app.test_client()
-    return client, login(client, DEMO_USER, DEMO_PASSWORD)
-
-
-def _link(coord: tuple[FlaskClient, str], team: str) -> str:
-    client, csrf = coord
-    response = client.post("/communities/1/field/links", data={"team_id": team, "csrf_token": csrf})
-    match = URL.search(response.get_data(as_text=True))
-    assert match
-    return match.group(1)
 
 
 def _new_plan(coord: tuple[FlaskClient, str], plan_id: int, from_team: str, to_team: str) -> int:
@@ -130,7 +102,7 @@ def test_publishing_stores_every_team_route_before_a_phone_opens(
             select(FieldStop.id).where(FieldStop.plan_id == plan, FieldStop.team_id == "T051")
         ).all()
     # the phone reads what the job stored: same path row, same stop ids, nothing recomputed
-    path = _link(coord, "T051")
+    path = make_link(coord, "T051")
     listed = field_app.test_client().get(path + "/api/stops").get_json()["stops"]
     assert sorted(s["id"] for s in listed) == sorted(mine)
     with factory() as session:
@@ -223,7 +195,7 @@ def _copy_plan(session: Session, plan_id: int) -> int:
 def test_publishing_twice_more_prunes_the_first_plans_routes_but_keeps_records(
     field_app: Flask, coord: tuple[FlaskClient, str]
 ) -> None:
-    path = _link(coord, "T001")
+    path = make_link(coord, "T001")
     phone = field_app.test_client()
     first = phone.get(path + "/api/stops").get_json()["stops"]
     sent = phone.post(

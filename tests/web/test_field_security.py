@@ -8,7 +8,6 @@ import re
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,42 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from tests.web.conftest import login, make_app
+from tests.web.conftest import login, make_app, make_link
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field.records import VisitInput
 from web.field.tokens import RateLimiter, RedactTokens, redact, token_hash
 from web.models import TeamLink
-
-URL = re.compile(r'id="new-link-url" readonly value="[^"]*?(/t/[^"]+)"')
-
-
-@pytest.fixture
-def field_app(demo_copy: Path) -> Iterator[Flask]:
-    """The demo app (a private copy) with the solver-free sweep routes for speed."""
-    app = make_app(demo_copy)
-    app.config["FIELD_ROUTE_SOLVER"] = "sweep"
-    yield app
-
-
-@pytest.fixture
-def coord(field_app: Flask) -> tuple[FlaskClient, str]:
-    """The demo coordinator's client and CSRF token."""
-    client = field_app.test_client()
-    return client, login(client, DEMO_USER, DEMO_PASSWORD)
-
-
-def make_link(coord: tuple[FlaskClient, str], team: str, days: str = "30") -> str:
-    """A new team link's path ``/t/<token>``, as the coordinator page shows it once."""
-    client, csrf = coord
-    response = client.post(
-        "/communities/1/field/links", data={"team_id": team, "days": days, "csrf_token": csrf}
-    )
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert "<svg" in html  # the QR code
-    match = URL.search(html)
-    assert match
-    return match.group(1)
 
 
 def stops(client: FlaskClient, path: str) -> list[dict[str, object]]:

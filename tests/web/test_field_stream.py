@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.browser import served
-from tests.web.conftest import PASSWORD, copy_db, login, make_app
-from tests.web.test_field_security import make_link, stops
+from tests.web.conftest import PASSWORD, copy_db, login, make_app, make_link
+from tests.web.test_field_security import stops
 from web.db import sessions
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field import stream

@@ -61,6 +61,38 @@ def _point(lon: float, lat: float, provider: Tiles) -> tuple[float, float]:
     return float(shown.y), float(shown.x)
 
 
+def phone_base_map(provider: Tiles, asset: Callable[[str], str]) -> folium.Map:
+    """An empty folium map for a phone page: the vendored Leaflet and jQuery (no CDN, so
+    it loads offline from the service worker's cache), field.css, ``provider``'s tiles.
+
+    Parameters
+    ----------
+    provider : Tiles
+        The base map layers (none for ``MAP_TILES=none``).
+    asset : callable
+        Turns a path under ``static/`` into its URL.
+
+    Returns
+    -------
+    folium.Map
+        The map, to draw on.
+    """
+    fmap = folium.Map(tiles=None, zoom_control=True, zoom_snap=0.25, prefer_canvas=False)
+    fmap.default_js = [
+        ("leaflet", asset("vendor/leaflet-1.9.3/leaflet.js")),
+        ("jquery", asset("vendor/jquery-3.7.1/jquery.min.js")),
+    ]
+    fmap.default_css = [
+        ("leaflet_css", asset("vendor/leaflet-1.9.3/leaflet.css")),
+        ("field_css", asset("field.css")),
+    ]
+    for layer in provider.layers:
+        folium.TileLayer(
+            layer.url, attr=layer.attribution, subdomains=layer.subdomains or "abc", max_zoom=19
+        ).add_to(fmap)
+    return fmap
+
+
 def route_map(
     stops: Sequence[Stop], path: shapely.Geometry, provider: Tiles, asset: Callable[[str], str]
 ) -> str:
@@ -77,19 +109,7 @@ def route_map(
     asset : callable
         Turns a path under ``static/`` into its URL.
     """
-    fmap = folium.Map(tiles=None, zoom_control=True, zoom_snap=0.25, prefer_canvas=False)
-    fmap.default_js = [
-        ("leaflet", asset("vendor/leaflet-1.9.3/leaflet.js")),
-        ("jquery", asset("vendor/jquery-3.7.1/jquery.min.js")),
-    ]
-    fmap.default_css = [
-        ("leaflet_css", asset("vendor/leaflet-1.9.3/leaflet.css")),
-        ("field_css", asset("field.css")),
-    ]
-    for layer in provider.layers:
-        folium.TileLayer(
-            layer.url, attr=layer.attribution, subdomains=layer.subdomains or "abc", max_zoom=19
-        ).add_to(fmap)
+    fmap = phone_base_map(provider, asset)
     shown: list[shapely.Geometry] = []
     if not shapely.is_empty(path):
         shown = list(to_display(shapely.get_parts(path), provider))

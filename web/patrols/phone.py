@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from markupsafe import escape
 from werkzeug.wrappers import Response
 
+from web.field.phone_map import phone_base_map
 from web.patrols import bp
 from web.patrols.pages import RoutePage, load_page
 from web.patrols.views import root
@@ -91,19 +92,7 @@ def patrol_map(
         The HTML page.
     """
     t = t or words("zh")
-    fmap = folium.Map(tiles=None, zoom_control=True, zoom_snap=0.25)
-    fmap.default_js = [
-        ("leaflet", asset("vendor/leaflet-1.9.3/leaflet.js")),
-        ("jquery", asset("vendor/jquery-3.7.1/jquery.min.js")),
-    ]
-    fmap.default_css = [
-        ("leaflet_css", asset("vendor/leaflet-1.9.3/leaflet.css")),
-        ("field_css", asset("field.css")),
-    ]
-    for layer in provider.layers:
-        folium.TileLayer(
-            layer.url, attr=layer.attribution, subdomains=layer.subdomains or "abc", max_zoom=19
-        ).add_to(fmap)
+    fmap = phone_base_map(provider, asset)
     places = [(page.start[0], page.start[1])] + [(c.lon, c.lat) for c in page.checkpoints]
     shown = to_display(shapely.points(places), provider)
     lines: list[shapely.Geometry] = []
