@@ -216,18 +216,6 @@ def _route(
     return stops, _straight(stops), "sweep"
 
 
-def compute(
-    session: Session,
-    community: Community,
-    plan: TerritoryPlanRecord,
-    team_id: str,
-    options: RouteOptions,
-) -> FieldPath:
-    """Compute and store the team's route for ``plan`` (replacing an older one)."""
-    ground = _ground(session, community, plan, options)
-    return _store(session, community, plan, team_id, *_route(ground, team_id, options))
-
-
 def compute_all(
     session: Session,
     community: Community,
@@ -269,7 +257,7 @@ def compute_all(
             ground = _ground(session, community, plan, options)
         route = _route(ground, team_id, options)
         try:
-            _store(session, community, plan, team_id, *route, replace=False)
+            _store(session, community, plan, team_id, *route)
         except IntegrityError:  # ... or stored it while this one was computed
             session.rollback()
             continue
@@ -285,17 +273,10 @@ def _store(
     stops: pd.DataFrame,
     path: shapely.Geometry,
     solver: str,
-    *,
-    replace: bool = True,
 ) -> FieldPath:
-    """Store a route; without ``replace`` an existing one raises IntegrityError, so stop
-    ids a phone already holds never change under it."""
-    if replace:
-        where = (FieldStop.plan_id == plan.id, FieldStop.team_id == team_id)
-        session.execute(delete(FieldStop).where(*where))
-        session.execute(
-            delete(FieldPath).where(FieldPath.plan_id == plan.id, FieldPath.team_id == team_id)
-        )
+    """Store a route once: an existing one raises IntegrityError. A stored route is never
+    replaced, so the stop ids a phone holds (and the stops ``web.field.views`` caches by
+    route id) never change under it; a new plan gets new routes."""
     record = FieldPath(
         plan_id=plan.id,
         team_id=team_id,
@@ -360,7 +341,7 @@ def ensure(
     ground = _ground(session, community, plan, options)
     try:
         route = _route(ground, team_id, options)
-        return _store(session, community, plan, team_id, *route, replace=False)
+        return _store(session, community, plan, team_id, *route)
     except IntegrityError:  # the job or another request stored it first
         session.rollback()
         again = _stored(session, plan.id, team_id)
