@@ -286,3 +286,33 @@ def test_routes_come_from_the_visit_planner_and_cover_every_household(demo_copy:
     assert found[0]["arrival"]  # the planner's ETA of the first door
     sessions_seen = [s["session"] for s in found]
     assert sessions_seen == sorted(sessions_seen)
+
+
+def test_the_page_shows_each_doors_newest_status_as_records_arrive(
+    field_app: Flask, coord: tuple[FlaskClient, str]
+) -> None:
+    # the stop list HTML is cached per route and statuses: a new record must show at once,
+    # and two teams must never share a list
+    path, other = make_link(coord, "T011"), make_link(coord, "T012")
+    phone = field_app.test_client()
+    first = stops(phone, path)[0]
+
+    def status_of(stop_id: object) -> str:
+        html = phone.get(path).get_data(as_text=True)
+        match = re.search(rf'data-stop-id="{stop_id}" [^>]*data-status="([a-z_]*)"', html)
+        assert match, html[:500]
+        return match.group(1)
+
+    assert status_of(first["id"]) == ""
+    for n, status in enumerate(("not_home", "visited", "refused")):
+        posted = phone.post(
+            path + "/api/visits",
+            json={"key": f"page-status-{n:04d}", "stop_id": first["id"], "status": status},
+        )
+        assert posted.status_code == 201
+        assert status_of(first["id"]) == status
+        assert stops(phone, path)[0]["status"] == status
+    mine = {s["id"] for s in stops(phone, path)}
+    theirs = phone.get(other).get_data(as_text=True)
+    shown = {int(i) for i in re.findall(r'data-stop-id="(\d+)"', theirs)}
+    assert shown and not shown & mine
