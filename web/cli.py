@@ -96,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     vis.add_argument("--session-end", type=_clock, default="12:00", help="HH:MM")
     vis.add_argument("--time-limit", type=float, default=5.0, help="seconds per team")
     vis.add_argument("--seed", type=int, default=0)
+    vis.add_argument(
+        "--max-solutions",
+        type=int,
+        default=None,
+        help="repeatable plans: each search stops after N solutions (the time limit still caps)",
+    )
 
     srv = sub.add_parser("serve", help="serve the web app on 127.0.0.1")
     srv.add_argument("--db", default=str(DEFAULT_DB))
@@ -254,7 +260,12 @@ def cmd_plan_visits(args: argparse.Namespace) -> int:
     if args.session_end <= args.session_start:
         print("redvest plan-visits: --session-end must be after --session-start", file=sys.stderr)
         return 2
-    options = VisitOptions(time_limit_s=args.time_limit, seed=args.seed, max_sessions=MAX_SESSIONS)
+    options = VisitOptions(
+        time_limit_s=args.time_limit,
+        seed=args.seed,
+        max_sessions=MAX_SESSIONS,
+        max_solutions=args.max_solutions,
+    )
     engine = store.open_engine(args.db)
     with store.session_factory(engine)() as session:
         community = _stored_community(session, args)

@@ -395,3 +395,16 @@ def test_plan_visits_for_an_unknown_team_is_explained(
     code = main(["plan-visits", "--db", str(demo_copy), "--out", str(tmp_path), "--team", "X9"])
     assert code == 1
     assert "X9" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_plan_visits_with_a_work_budget_repeats_for_a_seed(demo_copy: Path, tmp_path: Path) -> None:
+    # the clock alone depends on the machine's load; a solution budget does not
+    runs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        args = ["plan-visits", "--db", str(demo_copy), "--out", str(out), "--team", "T002"]
+        args += ["--seed", "3", "--max-solutions", "150", "--time-limit", "30"]
+        assert main(args) == 0
+        runs.append((out / "visits.csv").read_bytes())
+    assert runs[0] == runs[1] and runs[0].count(b"\n") > 10
