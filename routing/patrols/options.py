@@ -31,8 +31,12 @@ class PatrolOptions:
     Attributes
     ----------
     time_limit_s : float
-        Wall-clock budget of the OR-Tools improvement of the split, 5 s. The split stops
-        when it is spent, so a run with a different machine load may differ.
+        Wall-clock budget of the OR-Tools improvement of the split, 5 s. A split that
+        stops on the clock may differ under a different machine load; see
+        ``max_solutions``.
+    max_solutions : int or None
+        Work budget of that improvement (solutions found), for splits that repeat on any
+        machine; None = the clock only.
     seed : int
         Kept for the common solver signature; the route split has no random step.
     nearest_odd : int
@@ -51,6 +55,7 @@ class PatrolOptions:
     """
 
     time_limit_s: float = 5.0
+    max_solutions: int | None = None
     seed: int = 0
     nearest_odd: int = 40
     blocks_per_route: int = 30
@@ -64,6 +69,11 @@ class PatrolOptions:
             self.time_limit_s,
         )
         _check(_is_int(self.seed) and self.seed >= 0, "seed must be an int >= 0", self.seed)
+        _check(
+            self.max_solutions is None or (_is_int(self.max_solutions) and self.max_solutions >= 1),
+            "max_solutions must be an int >= 1 or None",
+            self.max_solutions,
+        )
         _check(
             _is_int(self.nearest_odd) and self.nearest_odd >= 1,
             "nearest_odd must be an int >= 1",

@@ -204,6 +204,8 @@ def _improve(
     start = model.ReadAssignmentFromRoutes(initial, True)
     remaining = max(options.time_limit_s - (time.monotonic() - started), 0.1)
     params.time_limit.FromMilliseconds(int(remaining * 1000))
+    if options.max_solutions is not None:
+        params.solution_limit = options.max_solutions
     found = model.SolveFromAssignmentWithParameters(start, params)
     if found is None:
         return initial

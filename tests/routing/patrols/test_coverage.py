@@ -55,6 +55,16 @@ def test_routes_are_balanced_and_lengths_add_up(small: WalkingNetwork, three: Pa
     assert [r.route_id for r in three.routes] == ["R01", "R02", "R03"]
 
 
+@pytest.mark.slow
+def test_a_work_budget_makes_the_split_repeat(small: WalkingNetwork) -> None:
+    # the clock alone depends on the machine's load; a solution budget does not (each
+    # improving split of this 1,200-street piece takes about half a second here)
+    options = PatrolOptions(time_limit_s=60.0, max_solutions=5)
+    runs = [plan_patrol_routes(small, 4, options=options) for _ in range(2)]
+    edges = [[tuple(r.edge) for r in plan.routes] for plan in runs]
+    assert edges[0] == edges[1] and len(edges[0]) == 4
+
+
 def test_one_team_walks_the_postman_walk(small: WalkingNetwork) -> None:
     plan = plan_patrol_routes(small, 1)
     assert plan.exact
@@ -131,3 +141,5 @@ def test_bad_requests_are_refused(small: WalkingNetwork) -> None:
         plan_patrol_routes(small, 5, required=[0, 1], options=FAST)
     with pytest.raises(ValueError, match="time_limit_s"):
         PatrolOptions(time_limit_s=0)
+    with pytest.raises(ValueError, match="max_solutions"):
+        PatrolOptions(max_solutions=0)
