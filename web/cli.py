@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     ter.add_argument("--seed", type=int, default=0)
     ter.add_argument("--fresh", action="store_true", help="ignore the current plan")
     ter.add_argument("--publish", action="store_true", help="publish the new plan")
+    ter.add_argument(
+        "--routes",
+        choices=("visits", "sweep", "none"),
+        default="visits",
+        help="with --publish: store every team's phone route now (visit planner, about 1 s "
+        "a team; sweep: instant; none: when a link is first opened)",
+    )
 
     pat = sub.add_parser("plan-patrols", help="street-coverage patrol routes, rota and PDFs")
     pat.add_argument("--db", required=True)
@@ -206,11 +213,25 @@ def cmd_plan_territories(args: argparse.Namespace) -> int:
         if args.publish:
             publish(session, record)
         buildings = store.load_buildings(session, community)
-    csv_path, geojson_path = write_outputs(plan, buildings, args.out)
-    print(plan.summary())
-    state = "published" if args.publish else "draft"
-    print(f"plan {record.id} stored ({state}); wrote {csv_path} and {geojson_path}")
+        csv_path, geojson_path = write_outputs(plan, buildings, args.out)
+        print(plan.summary())
+        state = "published" if args.publish else "draft"
+        print(f"plan {record.id} stored ({state}); wrote {csv_path} and {geojson_path}")
+        if args.publish and args.routes != "none":
+            _store_team_routes(session, community, args.routes)
     return 0
+
+
+def _store_team_routes(session: Session, community: Community, solver: str) -> None:
+    """Every team's phone route of the published plan, so that links open at once."""
+    from web.field.routes import RouteOptions
+    from web.field.tasks import prepare_routes
+
+    def progress(fraction: float, message: str) -> None:
+        print(f"\r{message} ({fraction:.0%})", end="", flush=True)
+
+    done = prepare_routes(session, community, RouteOptions(solver), progress=progress)
+    print(f"\nstored {done['computed']} team routes ({solver}); pruned {done['pruned']} old ones")
 
 
 def cmd_plan_patrols(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ import pytest
 from web import store
 from web.cli import main
 from web.models import Base
+from web.plans import latest_plan
 
 TEST_DATA = Path(__file__).resolve().parent.parent / "data"
 GOOD = TEST_DATA / "good"
@@ -321,6 +322,29 @@ def test_plan_territories_writes_the_contract_files(
     assert again.set_index("household_id")["team_id"].equals(
         table.set_index("household_id")["team_id"]
     )
+
+
+def test_publishing_from_the_command_line_stores_every_team_route(
+    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import func, select
+
+    from web.models import FieldPath, FieldStop
+
+    args = ["plan-territories", "--db", str(demo_copy), "--out", str(tmp_path), "--publish"]
+    assert main([*args, "--time-limit", "1", "--routes", "sweep"]) == 0
+    printed = capsys.readouterr().out
+    assert "stored 100 team routes (sweep)" in printed
+    engine = store.open_engine(demo_copy)
+    with store.session_factory(engine)() as session:
+        community = store.find_community(session, None)
+        assert community is not None
+        plan = latest_plan(session, community, published=True)
+        assert plan is not None and plan.id > 1
+        paths = session.scalar(select(func.count()).where(FieldPath.plan_id == plan.id))
+        stops = session.scalar(select(func.count()).where(FieldStop.plan_id == plan.id))
+        households = len(store.load_households(session, community))
+    assert paths == 100 and stops == households
 
 
 @pytest.mark.slow
