@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -93,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     pat.add_argument("--area", type=Path, help="polygon file: only the streets inside it")
     pat.add_argument("--time-limit", type=float, default=10.0, help="seconds")
     pat.add_argument("--seed", type=int, default=0)
+    pat.add_argument(
+        "--base-url",
+        default="http://127.0.0.1:5000",
+        help="where redvest is served: the route sheets' QR codes open its route pages",
+    )
 
     vis = sub.add_parser("plan-visits", help="visit routes per team and session")
     vis.add_argument("--db", required=True)
@@ -237,6 +243,7 @@ def _store_team_routes(session: Session, community: Community, solver: str) -> N
 def cmd_plan_patrols(args: argparse.Namespace) -> int:
     """Split the stored streets into K patrol routes, build the rota, write the PDFs."""
     from web.patrol_export import export_patrols
+    from web.patrols.pages import new_key, write_pages
 
     engine = store.open_engine(args.db)
     with store.session_factory(engine)() as session:
@@ -250,6 +257,7 @@ def cmd_plan_patrols(args: argparse.Namespace) -> int:
     if edges is None:
         print("redvest plan-patrols: no walking network; import an OSM extract", file=sys.stderr)
         return 1
+    key, exports = new_key(), _exports_dir()
     try:
         export = export_patrols(
             edges,
@@ -264,13 +272,28 @@ def cmd_plan_patrols(args: argparse.Namespace) -> int:
             seed=args.seed,
             area=args.area,
             title=name,
+            base_url=args.base_url,
+            export_key=key,
         )
     except InputError as error:
         for problem in error.problems:
             print(problem)
         return 1
+    # The sheets' QR codes name this export's key: its route pages go where the web app
+    # serves them from (the same folder as its own patrol jobs).
+    (exports / key).mkdir(mode=0o700, parents=True)
+    write_pages(export, exports / key, title=name)
     print(export.summary())
+    print(f"route pages for the QR codes: {args.base_url.rstrip('/')}/r/{key}/<route id>")
     return 0
+
+
+def _exports_dir() -> Path:
+    """The web app's patrol export folder: ``REDVEST_EXPORTS_DIR``, else its instance's."""
+    from flask import Flask
+
+    configured = os.environ.get("REDVEST_EXPORTS_DIR")
+    return Path(configured) if configured else Path(Flask("web").instance_path) / "exports"
 
 
 def cmd_plan_visits(args: argparse.Namespace) -> int:

@@ -349,15 +349,29 @@ def test_publishing_from_the_command_line_stores_every_team_route(
 
 @pytest.mark.slow
 def test_plan_patrols_writes_the_contract_files(
-    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import geopandas as gpd
     import pandas as pd
 
-    out = tmp_path / "patrols"
+    from tests.web.conftest import make_app
+
+    out, exports = tmp_path / "patrols", tmp_path / "exports"
+    monkeypatch.setenv("REDVEST_EXPORTS_DIR", str(exports))
     args = ["plan-patrols", "--db", str(demo_copy), "--out", str(out), "--routes", "2"]
+    args += ["--base-url", "https://rv.example.org"]
     assert main([*args, "--weeks", "1", "--lang", "en", "--time-limit", "3"]) == 0
-    capsys.readouterr()
+    printed = capsys.readouterr().out
+    # the sheets' QR codes open route pages that the web app serves from its exports
+    url = re.search(r"https://rv\.example\.org(/r/[A-Za-z0-9_\-]+)/<route id>", printed)
+    assert url, printed
+    app = make_app(demo_copy)
+    app.config["EXPORTS_DIR"] = str(exports)
+    page = app.test_client().get(url.group(1) + "/R01")
+    assert page.status_code == 200 and "R01" in page.get_data(as_text=True)
     routes = gpd.read_file(out / "patrol_routes.geojson")
     assert sorted(routes["route_id"]) == ["R01", "R02"]
     assert {"route_id", "team_id", "length_m"} <= set(routes.columns)
