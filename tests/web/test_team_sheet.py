@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from tests.web.test_pdf import poppler
 from web.db import sessions
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field.routes import stops_of
-from web.models import Community, FieldStop, Household
+from web.models import Community, Household
 from web.pdf.team_sheet import QR_ERROR, floor_text, team_sheet_pdf
 from web.pdf.text import Lang
 from web.plans import latest_plan
@@ -100,19 +101,18 @@ def sheet(coord: tuple[FlaskClient, str], action: str, token: str, tmp_path: Pat
     return path
 
 
-def stored_stops(app: Flask, team: str) -> list[FieldStop]:
-    """The team's stored stops of the published plan, detached from their session."""
+def stored_stops(app: Flask, team: str) -> Sequence[Any]:
+    """The team's stored stops of the published plan (plain rows, no session needed)."""
     with sessions(app)() as session:
         community = session.get(Community, 1)
         assert community is not None
         plan = latest_plan(session, community, published=True)
         assert plan is not None
         found = stops_of(session, plan.id, team)
-        session.expunge_all()
     return found
 
 
-def headings(stops: list[FieldStop]) -> set[str]:
+def headings(stops: Sequence[Any]) -> set[str]:
     return {f"{s.label} {floor_text(s.floor)}" for s in stops}
 
 

@@ -11,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -90,28 +90,9 @@ def _ground(
     )
 
 
-def team_households(
-    session: Session, community: Community, plan: TerritoryPlanRecord, team_id: str
-) -> pd.DataFrame:
-    """The register rows of the team's households in ``plan``."""
-    assignment = load_assignment(session, plan)
-    mine = assignment.loc[assignment["team_id"] == team_id, "household_id"]
-    households = store.load_households(session, community)
-    return households[households["household_id"].isin(mine)].reset_index(drop=True)
-
-
-def sweep_order(households: pd.DataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Stops in nearest-neighbour building order, each building top floor down.
-
-    Returns
-    -------
-    DataFrame
-        ``_STOP_FIELDS`` columns, session 1, seq from 1.
-    """
-    return _sweep(households, _entrances(buildings))
-
-
 def _sweep(households: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """Stops in nearest-neighbour building order (among ``places``, the entrances), each
+    building top floor down: ``_STOP_FIELDS`` columns, session 1, seq from 1."""
     places = places[places["building_id"].isin(households["building_id"])]
     order = _nearest_neighbour(places[["x", "y"]].to_numpy())
     rank = {b: k for k, b in enumerate(places["building_id"].to_numpy()[order])}
@@ -378,11 +359,17 @@ def prune(session: Session, community: Community, keep_plan_ids: Collection[int]
     return int(count)
 
 
-def stops_of(session: Session, plan_id: int, team_id: str) -> list[FieldStop]:
-    """The stored stops of the team for a plan, in order."""
-    return list(
-        session.scalars(
-            select(FieldStop)
+# The columns a phone, a map and a sheet read of a stop, selected without ORM objects:
+# phones read them on every page and stop-list load.
+_STOP_COLUMNS = (FieldStop.id, *(getattr(FieldStop, name) for name in _STOP_FIELDS))
+
+
+def stops_of(session: Session, plan_id: int, team_id: str) -> tuple[Row[Any], ...]:
+    """The stored stops of the team for a plan, in order (rows with ``id`` and the
+    ``_STOP_FIELDS`` columns as attributes)."""
+    return tuple(
+        session.execute(
+            select(*_STOP_COLUMNS)
             .where(FieldStop.plan_id == plan_id, FieldStop.team_id == team_id)
             .order_by(FieldStop.session, FieldStop.seq)
         )

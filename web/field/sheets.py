@@ -13,7 +13,8 @@ from werkzeug.wrappers import Response
 from web.auth.access import community_for
 from web.db import get_session
 from web.field import bp
-from web.field.routes import RouteOptions, ensure, stops_of
+from web.field.routes import ensure, stops_of
+from web.field.tasks import route_options
 from web.field.tokens import is_live, token_hash
 from web.models import TeamLink
 from web.pdf.team_sheet import team_sheet_pdf
@@ -38,11 +39,7 @@ def team_sheet(community_id: int, link_id: int) -> Response:
     plan = latest_plan(session, community, published=True)
     if plan is None:
         abort(409, "no published plan yet: publish one before printing route sheets")
-    options = RouteOptions(
-        current_app.config.get("FIELD_ROUTE_SOLVER", "visits"),
-        float(current_app.config.get("FIELD_ROUTE_TIME_LIMIT_S", 2.0)),
-    )
-    ensure(session, community, plan, link.team_id, options)
+    ensure(session, community, plan, link.team_id, route_options(current_app.config))
     pdf = team_sheet_pdf(
         stops_of(session, plan.id, link.team_id),
         team=link.team_id,

@@ -18,13 +18,13 @@ from web.db import get_session
 from web.field import bp, records
 from web.field.cache import Bounded
 from web.field.phone_map import route_map
-from web.field.routes import RouteOptions, ensure
+from web.field.routes import ensure, stops_of
+from web.field.tasks import route_options
 from web.field.tokens import RateLimiter, install_log_redaction, resolve, token_hash
 from web.models import (
     Community,
     FieldPath,
     FieldSettings,
-    FieldStop,
     Household,
     TeamLink,
     TerritoryPlanRecord,
@@ -120,18 +120,10 @@ def _route(link: TeamLink) -> _Route:
         path_id = _compute_now(link, plan_id)
     # A stored route never changes under its id (a new plan gets new rows), so its
     # stops are read once per process rather than at every page and stop-list load.
-    stops = _STOPS.get((plan_id, link.team_id, path_id), lambda: _stops(plan_id, link.team_id))
-    return _Route(path_id, stops, bool(phone), bool(requests))
-
-
-def _stops(plan_id: int, team_id: str) -> tuple[Any, ...]:
-    return tuple(
-        get_session().execute(
-            select(*_STOP_COLUMNS)
-            .where(FieldStop.plan_id == plan_id, FieldStop.team_id == team_id)
-            .order_by(FieldStop.session, FieldStop.seq)
-        )
+    stops = _STOPS.get(
+        (plan_id, link.team_id, path_id), lambda: stops_of(get_session(), plan_id, link.team_id)
     )
+    return _Route(path_id, stops, bool(phone), bool(requests))
 
 
 def _compute_now(link: TeamLink, plan_id: int) -> int:
@@ -139,26 +131,7 @@ def _compute_now(link: TeamLink, plan_id: int) -> int:
     community = session.get(Community, link.community_id)
     plan = session.get(TerritoryPlanRecord, plan_id)
     assert community is not None and plan is not None
-    options = RouteOptions(
-        current_app.config.get("FIELD_ROUTE_SOLVER", "visits"),
-        float(current_app.config.get("FIELD_ROUTE_TIME_LIMIT_S", 2.0)),
-    )
-    return ensure(session, community, plan, link.team_id, options).id
-
-
-_STOP_COLUMNS = (
-    FieldStop.id,
-    FieldStop.session,
-    FieldStop.seq,
-    FieldStop.household_id,
-    FieldStop.building_id,
-    FieldStop.label,
-    FieldStop.floor,
-    FieldStop.unit,
-    FieldStop.lon,
-    FieldStop.lat,
-    FieldStop.arrival,
-)
+    return ensure(session, community, plan, link.team_id, route_options(current_app.config)).id
 
 
 def _path(path_id: int | None) -> FieldPath | None:
