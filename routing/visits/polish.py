@@ -82,7 +82,7 @@ def polish_path(
             if search.cost < best_cost:
                 best, best_cost = list(search.p), search.cost
         else:
-            search.reset(saved, saved_cost)
+            search.reset(saved)
     return Polished(tuple(best), best_cost, kicks)
 
 
@@ -100,11 +100,11 @@ class _Search:
         k = min(NEIGHBOURS, len(travel) - 1)
         near = np.argsort(closeness, axis=1, kind="stable")[:, :k]
         self.near: list[list[int]] = near.tolist()
-        self.reset(nodes, _cost(travel, nodes))
+        self.reset(nodes)
 
-    def reset(self, nodes: list[int], cost: int) -> None:
+    def reset(self, nodes: list[int]) -> None:
         """Take ``nodes`` as the current path and refresh positions and prefix sums."""
-        self.p, self.cost = nodes, cost
+        self.p = nodes
         d = self.d
         self.pos = {node: k for k, node in enumerate(nodes)}
         forward, backward = [0], [0]
@@ -113,8 +113,10 @@ class _Search:
             backward.append(backward[-1] + d[b][a])
         self.fw, self.bw = forward, backward
 
-    def _apply(self, nodes: list[int], delta: int) -> None:
-        self.reset(nodes, self.cost + delta)
+    @property
+    def cost(self) -> int:
+        """The current path's cost (the forward prefix sum to its end)."""
+        return self.fw[-1]
 
     def kick(self, rng: random.Random) -> list[int]:
         """A double bridge within a window of the path; the stops at its seams."""
@@ -125,7 +127,7 @@ class _Search:
         if a == b or b == c:
             return []
         nodes = p[:a] + p[b:c] + p[a:b] + p[c:]
-        self._apply(nodes, _cost_delta(self.d, p, nodes))
+        self.reset(nodes)
         return [nodes[k] for k in (a - 1, a, b - 1, b, c - 1, c) if 0 < k < last]
 
     def descend(self, stops: list[int] | range) -> None:
@@ -160,12 +162,10 @@ class _Search:
             for r in self._positions(other):
                 # new arc node->other, or other->node, on either side of the node
                 for i, j in ((q, r), (r, q), (q - 1, r - 1), (r - 1, q - 1)):
-                    if i >= 0 and i + 1 < j <= last - 1:
-                        delta = self._reversal(i, j)
-                        if delta < 0:
-                            touched = [p[i], p[i + 1], p[j], p[j + 1]]
-                            self._apply(p[: i + 1] + p[i + 1 : j + 1][::-1] + p[j + 1 :], delta)
-                            return touched
+                    if i >= 0 and i + 1 < j <= last - 1 and self._reversal(i, j) < 0:
+                        touched = [p[i], p[i + 1], p[j], p[j + 1]]
+                        self.reset(p[: i + 1] + p[i + 1 : j + 1][::-1] + p[j + 1 :])
+                        return touched
         return []
 
     def _positions(self, node: int) -> tuple[int, ...]:
@@ -216,12 +216,6 @@ class _Search:
                     segment = p[i : j + 1] if plain <= flipped else p[i : j + 1][::-1]
                     rest = p[:i] + p[j + 1 :]
                     at = x + 1 if x < i else x + 1 - (j - i + 1)
-                    self._apply(rest[:at] + segment + rest[at:], added - saved)
+                    self.reset(rest[:at] + segment + rest[at:])
                     return [before, after, u, v, first, end]
         return None
-
-
-def _cost_delta(d: list[list[int]], old: list[int], new: list[int]) -> int:
-    return sum(d[a][b] for a, b in itertools.pairwise(new)) - sum(
-        d[a][b] for a, b in itertools.pairwise(old)
-    )
