@@ -292,8 +292,9 @@ def _exports_dir() -> Path:
     """The web app's patrol export folder: ``REDVEST_EXPORTS_DIR``, else its instance's."""
     from flask import Flask
 
-    configured = os.environ.get("REDVEST_EXPORTS_DIR")
-    return Path(configured) if configured else Path(Flask("web").instance_path) / "exports"
+    from web.patrols.pages import exports_root
+
+    return exports_root(os.environ.get("REDVEST_EXPORTS_DIR"), Flask("web").instance_path)
 
 
 def cmd_plan_visits(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_param
 from ortools.util import optional_boolean_pb2
 
 from routing.visits.options import SearchConfig
-from routing.visits.polish import polish_path
+from routing.visits.polish import path_cost, polish_path
 
 IntArray = NDArray[np.int64]
 Windows = tuple[tuple[int, int], ...]
@@ -232,7 +232,7 @@ def _polish(
     """The tour shortened by ``polish.polish_path`` until the deadline (or, for repeatable
     runs, ``KICKS_PER_SOLUTION`` kicks per allowed solution) and its objective."""
     path = [problem.starts[0], *route, problem.ends[0]]
-    before = int(sum(int(problem.travel[a, b]) for a, b in itertools.pairwise(path)))
+    before = path_cost(problem.travel, path)
     kicks = None if max_solutions is None else max_solutions * KICKS_PER_SOLUTION
     done = polish_path(problem.travel, path, deadline=deadline, seed=seed, max_kicks=kicks)
     return tuple(done.path[1:-1]), objective - before + done.cost

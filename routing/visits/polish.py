@@ -69,7 +69,7 @@ def polish_path(
     """
     nodes = list(path)
     if len(nodes) < 5:
-        return Polished(tuple(nodes), _cost(travel, nodes), 0)
+        return Polished(tuple(nodes), path_cost(travel, nodes), 0)
     search = _Search(travel, nodes)
     search.descend(range(1, len(nodes) - 1))
     best, best_cost = list(search.p), search.cost
@@ -86,7 +86,8 @@ def polish_path(
     return Polished(tuple(best), best_cost, kicks)
 
 
-def _cost(travel: NDArray[np.int64], nodes: list[int]) -> int:
+def path_cost(travel: NDArray[np.int64], nodes: list[int] | tuple[int, ...]) -> int:
+    """The cost of walking ``nodes`` in order."""
     return int(sum(int(travel[a, b]) for a, b in itertools.pairwise(nodes)))
 
 

@@ -27,6 +27,7 @@ from web.jobs import get_queue
 from web.jobs.queue import latest_job
 from web.models import JobRecord
 from web.patrols import bp, tasks
+from web.patrols.pages import exports_root
 
 # The route sheets' phone pages (web.patrols.phone) open from a printed QR code: no log-in.
 PUBLIC = frozenset({"patrols.route_page", "patrols.route_map"})
@@ -43,9 +44,7 @@ def _logged_in() -> Response | None:
 
 def root() -> Path:
     """The folder holding the patrol exports, one folder per export key."""
-    return Path(
-        current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports"
-    )
+    return exports_root(current_app.config.get("EXPORTS_DIR"), current_app.instance_path)
 
 
 @bp.get("/communities/<int:community_id>/patrols")
