@@ -6,7 +6,6 @@ import hmac
 import io
 
 from flask import abort, current_app, request, send_file, url_for
-from flask_babel import get_locale
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -18,7 +17,7 @@ from web.field.tasks import route_options
 from web.field.tokens import is_live, token_hash
 from web.models import TeamLink
 from web.pdf.team_sheet import team_sheet_pdf
-from web.pdf.text import Lang
+from web.pdf.text import page_lang
 from web.plans import latest_plan
 
 
@@ -45,7 +44,7 @@ def team_sheet(community_id: int, link_id: int) -> Response:
         team=link.team_id,
         url=url_for("field.phone", token=token, _external=True),
         title=community.name,
-        lang=_lang(),
+        lang=page_lang(),
     )
     response = send_file(
         io.BytesIO(pdf),
@@ -56,9 +55,3 @@ def team_sheet(community_id: int, link_id: int) -> Response:
     # The sheet carries the team's credential: no cache keeps a copy.
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _lang() -> Lang:
-    """The coordinator's language (the sheet is printed from their page)."""
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh"

@@ -8,7 +8,6 @@ from typing import Any, Final
 import folium
 import shapely
 from flask import abort, current_app, render_template, url_for
-from flask_babel import get_locale
 from markupsafe import escape
 from werkzeug.wrappers import Response
 
@@ -16,7 +15,7 @@ from web.field.phone_map import phone_base_map
 from web.patrols import bp
 from web.patrols.pages import RoutePage, load_page
 from web.patrols.views import root
-from web.pdf.text import Lang, duration, words
+from web.pdf.text import duration, page_lang, words
 from web.tiles import Tiles, tiles, to_display
 
 # An export never changes; a phone that lost its signal on the walk keeps the page.
@@ -30,11 +29,6 @@ def _page(key: str, route_id: str) -> RoutePage:
     return page
 
 
-def _lang() -> Lang:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh"
-
-
 def _public(response: Response) -> Response:
     # Tile servers must not learn the export key from a Referer header.
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -46,7 +40,7 @@ def _public(response: Response) -> Response:
 def route_page(key: str, route_id: str) -> Response:
     """The route's phone page: facts, its map and the numbered checkpoints."""
     page = _page(key, route_id)
-    lang = _lang()
+    lang = page_lang()
     t = words(lang)
     facts = t["facts"].format(
         km=page.length_m / 1000,
@@ -63,7 +57,7 @@ def route_map(key: str, route_id: str) -> Response:
     """The folium map of the route (embedded in its phone page)."""
     page = _page(key, route_id)
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
-    html = patrol_map(page, provider, lambda p: url_for("static", filename=p), words(_lang()))
+    html = patrol_map(page, provider, lambda p: url_for("static", filename=p), words(page_lang()))
     return _public(Response(html, mimetype="text/html"))
 
 

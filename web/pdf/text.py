@@ -7,6 +7,16 @@ from typing import Final, Literal
 
 Lang = Literal["zh", "en"]
 
+
+def page_lang() -> Lang:
+    """The language of the current request's pages (Flask-Babel's locale), for what is
+    printed or drawn from them: English for ``en``, else Chinese."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
 _ZH: Final = {
     "rota_title": "社区巡查排班表",
     "week": "第 {n} 周",
