@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from flask import Response, send_from_directory
+from flask import Response, abort, send_from_directory
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from web.models import JobRecord
 
 BOM = "\ufeff"
+
+
+def finished_job(session: Session, community_id: int, kind: str, job_id: int) -> JobRecord | None:
+    """The community's job ``job_id`` of ``kind`` when it has finished, else None."""
+    return session.scalar(
+        select(JobRecord).where(
+            JobRecord.id == job_id,
+            JobRecord.community_id == community_id,
+            JobRecord.kind == kind,
+            JobRecord.status == "done",
+        )
+    )
+
+
+def finished_job_file(
+    session: Session, community_id: int, kind: str, job_id: int, filename: str
+) -> Response:
+    """One file a finished job wrote, by a name the job recorded in its result (404
+    otherwise: no other file of its folder, and nothing outside it, can be asked for)."""
+    row = finished_job(session, community_id, kind, job_id)
+    if row is None or filename not in json.loads(row.result).get("files", []):
+        abort(404)
+    return job_file(Path(json.loads(row.params)["folder"]), filename)
 
 
 def job_file(folder: Path, filename: str) -> Response:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from flask import (
-    abort,
     current_app,
     flash,
     redirect,
@@ -16,16 +14,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from web.auth.access import community_for
 from web.db import get_session
-from web.downloads import job_file
+from web.downloads import finished_job_file
 from web.extensions import login_manager
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
-from web.models import JobRecord
 from web.patrols import bp, tasks
 from web.patrols.pages import exports_root
 
@@ -77,14 +73,4 @@ def generate(community_id: int) -> Response:
 def download(community_id: int, job_id: int, filename: str) -> Response:
     """One file a finished patrol job wrote (only names the job recorded)."""
     community = community_for(community_id)
-    row = get_session().scalar(
-        select(JobRecord).where(
-            JobRecord.id == job_id,
-            JobRecord.community_id == community.id,
-            JobRecord.kind == tasks.KIND,
-            JobRecord.status == "done",
-        )
-    )
-    if row is None or filename not in json.loads(row.result).get("files", []):
-        abort(404)
-    return job_file(Path(json.loads(row.params)["folder"]), filename)
+    return finished_job_file(get_session(), community.id, tasks.KIND, job_id, filename)

@@ -18,16 +18,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from web import store
 from web.auth.access import community_for
 from web.db import get_session
-from web.downloads import job_file
+from web.downloads import finished_job, finished_job_file
 from web.jobs import JobState, get_queue
 from web.jobs.queue import latest_job
-from web.models import Community, JobRecord
+from web.models import Community
 from web.visits import bp, tasks
 
 # Only these columns reach the page: no name, phone, tag or request.
@@ -46,20 +45,9 @@ def _root() -> Path:
     )
 
 
-def _finished_row(community: Community, job_id: int) -> JobRecord | None:
-    return get_session().scalar(
-        select(JobRecord).where(
-            JobRecord.id == job_id,
-            JobRecord.community_id == community.id,
-            JobRecord.kind == tasks.KIND,
-            JobRecord.status == "done",
-        )
-    )
-
-
 def _tables(community: Community, job: JobState) -> dict[str, Any]:
     """Stops per team and session, and the left-out households, read from the job's CSVs."""
-    row = _finished_row(community, job.id)
+    row = finished_job(get_session(), community.id, tasks.KIND, job.id)
     folder = Path(json.loads(row.params)["folder"]) if row is not None else None
     if folder is None or not (folder / "visits.csv").is_file():
         return {"sessions": [], "dropped": []}
@@ -131,7 +119,4 @@ def cancel(community_id: int, job_id: int) -> Response:
 def download(community_id: int, job_id: int, filename: str) -> Response:
     """One file a finished visit job wrote (only names the job recorded)."""
     community = community_for(community_id)
-    row = _finished_row(community, job_id)
-    if row is None or filename not in json.loads(row.result).get("files", []):
-        abort(404)
-    return job_file(Path(json.loads(row.params)["folder"]), filename)
+    return finished_job_file(get_session(), community.id, tasks.KIND, job_id, filename)
