@@ -65,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     mat.add_argument("--db", required=True)
     mat.add_argument("--community", default=None)
 
+    frm = sub.add_parser("form-teams", help="replace the teams by teams formed from the roster")
+    frm.add_argument("--db", required=True)
+    frm.add_argument("--community", default=None)
+    frm.add_argument("--size", type=int, default=3, help="members per team (sizes differ by ≤ 1)")
+    frm.add_argument(
+        "--seed", type=int, default=0, help="orders volunteers living at the same place"
+    )
+
     ter = sub.add_parser("plan-territories", help="balanced areas of responsibility per team")
     ter.add_argument("--db", required=True)
     ter.add_argument("--out", required=True, type=Path, help="folder for the CSV and GeoJSON")
@@ -192,6 +200,32 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     print(f"matrix: {n} x {n} buildings ({matrix.method}) in {elapsed:.3f} s")
     if matrix.note:
         print(f"note: {matrix.note}")
+    return 0
+
+
+def cmd_form_teams(args: argparse.Namespace) -> int:
+    """Form teams as the teams page does (close homes, mixed skills) and store them."""
+    from web.teams.forming import FormingOptions
+    from web.teams.service import form_automatically
+
+    try:
+        options = FormingOptions(size=args.size, seed=args.seed)
+    except ValueError as error:
+        print(f"redvest form-teams: {error}", file=sys.stderr)
+        return 2
+    engine = store.open_engine(args.db)
+    with store.session_factory(engine)() as session:
+        community = store.find_community(session, args.community)
+        if community is None:
+            what = "no community" if args.community is None else f"no community {args.community!r}"
+            print(f"redvest form-teams: {what} in this database; run import first", file=sys.stderr)
+            return 1
+        try:
+            formed = form_automatically(session, community, options)
+        except ValueError as error:
+            print(f"redvest form-teams: {error}", file=sys.stderr)
+            return 1
+    print("\n".join(formed.summary()))
     return 0
 
 
@@ -408,6 +442,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 COMMANDS = {
     "import": cmd_import,
     "matrix": cmd_matrix,
+    "form-teams": cmd_form_teams,
     "plan-territories": cmd_plan_territories,
     "plan-patrols": cmd_plan_patrols,
     "plan-visits": cmd_plan_visits,
@@ -420,7 +455,8 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``redvest`` console script."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("pyrosm", "alembic"):  # per-call timings and migration chatter
+    # per-call timings, migration chatter, and every PDF's font subsetting glyph by glyph
+    for noisy in ("pyrosm", "alembic", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     return COMMANDS[args.command](args)

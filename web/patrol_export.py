@@ -124,7 +124,8 @@ def export_patrols(
         (one problem per rule and week that cannot hold).
     """
     if not team_ids:
-        raise InputError([Problem("teams", None, None, "no teams: import a roster with 队伍")])
+        hint = "import a roster with 队伍, or form teams (the teams page or redvest form-teams)"
+        raise InputError([Problem("teams", None, None, f"no teams: {hint}")])
     font = find_cjk_font()  # fail before solving when the font is missing
     network = WalkingNetwork.from_edges(edges)
     polygon = read_area(area) if isinstance(area, str | Path) else area

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 from flask import Flask
@@ -40,18 +41,34 @@ def test_pages_need_a_log_in(app: Flask) -> None:
     assert anonymous.get("/api/v1/communities").status_code == 401
 
 
+def _walk(client: FlaskClient, url: str, name: str) -> list[str]:
+    """Every page of one list, following its "next" links from ``url``."""
+    pages = []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        pages.append(html)
+        found = re.search(rf'<a href="([^"]+)" id="{name}-next"', html)
+        url = unescape(found.group(1)) if found else ""
+    return pages
+
+
 def test_community_page_lists_buildings_and_teams(client: FlaskClient, demo_db: Path) -> None:
     community_id, counts, volunteers, _households = _demo(demo_db)
     page = client.get(f"/communities/{community_id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f"<b>{counts['households']}</b>" in html
-    assert html.count("<tr><td>T") == counts["teams"]
-    assert html.count(f'href="/communities/{community_id}/buildings/') == counts["buildings"]
-    for phone in volunteers["phone"].head(20):  # type: ignore[attr-defined]
-        assert phone not in html
-    for name in volunteers["name"].head(20):  # type: ignore[attr-defined]
-        assert name not in html
+    # every team and every building is on one of the pages, once
+    teams = _walk(client, f"/communities/{community_id}", "teams")
+    assert sum(p.count("<tr><td>T") for p in teams) == counts["teams"]
+    link = f'href="/communities/{community_id}/buildings/'
+    buildings = _walk(client, f"/communities/{community_id}", "buildings")
+    assert sum(p.count(link) for p in buildings) == counts["buildings"]
+    for shown in [html, *teams, *buildings]:
+        for phone in volunteers["phone"].head(20):  # type: ignore[attr-defined]
+            assert phone not in shown
+        for name in volunteers["name"].head(20):  # type: ignore[attr-defined]
+            assert name not in shown
 
 
 def test_building_page_breaks_down_floors_and_shows_contacts_to_coordinators(

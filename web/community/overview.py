@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import pandas as pd
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from routing.schema import HARDSHIP_TAGS
 from web import store
-from web.models import Community
+from web.models import Community, TerritoryPlanRecord, VisitRecord
+from web.plans import latest_plan, load_assignment
+from web.territory.service import Balance, balance, team_ids, tolerance_of
+
+# Rows per page of each list: the page stays a screen or two tall however large the community.
+PAGE_SIZE = 25
+# Longer search text is cut: ids and names are far shorter.
+MAX_QUERY = 100
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -38,13 +51,60 @@ class TeamRow:
 
 
 @dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its rows, where it is, and how many rows matched."""
+
+    rows: list[T]
+    number: int  # 1-based, within 1..pages
+    pages: int  # at least 1, also when nothing matched
+    total: int  # rows matching the search, on every page
+
+    @property
+    def first(self) -> int:
+        """1-based position of the page's first row (0 when the list is empty)."""
+        return (self.number - 1) * PAGE_SIZE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        """1-based position of the page's last row."""
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """The plan the map shows and its balance."""
+
+    record: TerritoryPlanRecord
+    published: bool
+    balance: Balance
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The headline numbers of the community."""
+
+    buildings: int
+    households: int
+    residents: int
+    hardship: int
+    volunteers: int
+    teams: int
+    walk_edges: int
+    visits: int  # visit records from the team phones
+    visited: int  # households with at least one "visited" record
+
+
+@dataclass(frozen=True)
 class Overview:
-    """Counts and tables of one community."""
+    """Counts, the shown plan and one page of each table of one community."""
 
     community: Community
     counts: dict[str, int]
-    buildings: list[BuildingRow]
-    teams: list[TeamRow]
+    figures: Figures
+    plan: PlanFigures | None
+    query: str
+    buildings: Page[BuildingRow]
+    teams: Page[TeamRow]
     unassigned_volunteers: int
 
 
@@ -100,17 +160,105 @@ def team_rows(volunteers: pd.DataFrame, names: dict[str, str]) -> list[TeamRow]:
     return rows
 
 
-def overview(session: Session, community: Community) -> Overview:
-    """Everything the community page shows."""
+def clean_query(text: str | None) -> str:
+    """The search text as matched: trimmed and cut to ``MAX_QUERY`` characters."""
+    return (text or "").strip()[:MAX_QUERY]
+
+
+def search_buildings(rows: Sequence[BuildingRow], query: str) -> list[BuildingRow]:
+    """Buildings whose id or name contains ``query`` (case-insensitive); all when empty."""
+    needle = query.casefold()
+    return [r for r in rows if needle in r.building_id.casefold() or needle in r.name.casefold()]
+
+
+def search_teams(rows: Sequence[TeamRow], query: str) -> list[TeamRow]:
+    """Teams whose id or one of whose home buildings contains ``query``; all when empty."""
+    needle = query.casefold()
+    return [r for r in rows if needle in r.team_id.casefold() or needle in r.homes.casefold()]
+
+
+def paginate(rows: Sequence[T], number: int) -> Page[T]:
+    """Page ``number`` of ``rows``, ``PAGE_SIZE`` rows a page; out-of-range numbers are
+    moved to the first or last page."""
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    number = min(max(1, number), pages)
+    start = (number - 1) * PAGE_SIZE
+    return Page(list(rows[start : start + PAGE_SIZE]), number, pages, len(rows))
+
+
+def shown_plan(session: Session, community: Community) -> TerritoryPlanRecord | None:
+    """The plan the overview shows: the published one, else the newest draft."""
+    return latest_plan(session, community, published=True) or latest_plan(session, community)
+
+
+def _plan_figures(session: Session, community: Community) -> PlanFigures | None:
+    record = shown_plan(session, community)
+    if record is None:
+        return None
+    assignment = load_assignment(session, record)
+    teams = team_ids(session, community, assignment)
+    return PlanFigures(
+        record,
+        record.published_at is not None,
+        balance(assignment, teams, tolerance_of(record)),
+    )
+
+
+def _visits(session: Session, community: Community) -> tuple[int, int]:
+    mine = VisitRecord.community_id == community.id
+    records = session.scalar(select(func.count()).select_from(VisitRecord).where(mine)) or 0
+    visited = session.scalar(
+        select(func.count(distinct(VisitRecord.household_id))).where(
+            mine, VisitRecord.status == "visited"
+        )
+    )
+    return records, visited or 0
+
+
+def overview(
+    session: Session,
+    community: Community,
+    *,
+    query: str = "",
+    building_page: int = 1,
+    team_page: int = 1,
+) -> Overview:
+    """Everything the community page shows.
+
+    Parameters
+    ----------
+    query : str
+        Search text: buildings by id or name, teams by id or home building.
+    building_page, team_page : int
+        1-based page of each list; moved into range.
+    """
     buildings = store.load_buildings(session, community)
     households = store.load_households(session, community)
     volunteers = store.load_volunteers(session, community)
     names = {b: n or b for b, n in zip(buildings["building_id"], buildings["name"], strict=True)}
+    rows = building_rows(buildings, households)
+    counts = store.counts(session, community)
+    visits, visited = _visits(session, community)
+    figures = Figures(
+        buildings=counts["buildings"],
+        households=counts["households"],
+        residents=sum(r.residents for r in rows),
+        hardship=sum(r.hardship for r in rows),
+        volunteers=counts["volunteers"],
+        teams=counts["teams"],
+        walk_edges=counts["walk_edges"],
+        visits=visits,
+        visited=visited,
+    )
+    query = clean_query(query)
     return Overview(
         community=community,
-        counts=store.counts(session, community),
-        buildings=building_rows(buildings, households),
-        teams=team_rows(volunteers, names),
+        counts=counts,
+        figures=figures,
+        plan=_plan_figures(session, community),
+        query=query,
+        buildings=paginate(search_buildings(rows, query), building_page),
+        teams=paginate(search_teams(team_rows(volunteers, names), query), team_page),
         unassigned_volunteers=int((volunteers["team_id"] == "").sum()),
     )
 

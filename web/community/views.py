@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -11,9 +11,13 @@ from web import store
 from web.auth.access import community_for, sees_personal, user
 from web.auth.users import communities_of
 from web.community import bp
-from web.community.overview import floor_breakdown, overview
+from web.community.maps import buildings_map
+from web.community.overview import floor_breakdown, overview, shown_plan
 from web.db import get_session
-from web.plans import latest_plan
+from web.plans import latest_plan, load_assignment
+from web.territory.maps import plan_map
+from web.territory.service import team_ids
+from web.tiles import tiles
 
 
 @bp.before_request
@@ -47,14 +51,52 @@ def create() -> Response:
 
 @bp.get("/communities/<int:community_id>")
 def show(community_id: int) -> str:
-    """The community page: counts, buildings, teams."""
+    """The community page: figures, the map, and a page of each of its lists.
+
+    Query parameters: ``q`` searches buildings (id, name) and teams (id, home building);
+    ``page`` and ``team_page`` choose the page of each list.
+    """
     community = community_for(community_id)
     session = get_session()
     return render_template(
         "community/show.html",
-        o=overview(session, community),
+        o=overview(
+            session,
+            community,
+            query=request.args.get("q", ""),
+            building_page=_page_number("page"),
+            team_page=_page_number("team_page"),
+        ),
         published=latest_plan(session, community, published=True),
     )
+
+
+def _page_number(name: str) -> int:
+    """A page number from the query string; anything unreadable is the first page."""
+    text = request.args.get(name, "1")
+    return int(text) if text.isdigit() and len(text) < 7 else 1
+
+
+@bp.get("/communities/<int:community_id>/map")
+def map_page(community_id: int) -> str:
+    """The overview's map page (in an iframe): the shown plan's areas, else the buildings."""
+    community = community_for(community_id)
+    session = get_session()
+    buildings = store.load_buildings(session, community)
+    if buildings.empty:
+        abort(404)
+    provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
+    record = shown_plan(session, community)
+    if record is None:
+        return buildings_map(buildings, provider, _asset)
+    assignment = load_assignment(session, record)
+    teams = team_ids(session, community, assignment)
+    return plan_map(buildings, assignment, teams, provider, _asset)
+
+
+def _asset(path: str) -> str:
+    """The URL of a file under ``static/`` (the vendored Leaflet: maps load offline)."""
+    return url_for("static", filename=path)
 
 
 @bp.get("/communities/<int:community_id>/buildings/<building_id>")

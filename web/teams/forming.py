@@ -2,12 +2,15 @@
 
 Pure pandas/numpy (no Flask): volunteers are split by recursive coordinate bisection
 into groups of exactly the balanced sizes, then neighbouring groups swap members when
-that adds distinct skills without stretching either team much.
+that adds distinct skills without stretching either team much. The split is
+deterministic; the seed only orders volunteers who stand at the same point (neighbours in
+one building, and everyone without a known home, who stands at the community's centre).
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +20,28 @@ from numpy.typing import NDArray
 TEAM_SIZE = 3
 # A skill swap may lengthen a team's spread (mean distance to its centre) by this much.
 SWAP_SLACK_M = 150.0
+
+
+@dataclass(frozen=True)
+class FormingOptions:
+    """How teams are formed.
+
+    Parameters
+    ----------
+    size : int
+        Members per team; sizes differ by at most one (at least 1).
+    seed : int
+        Breaks ties between volunteers at the same place; the same seed gives the same teams.
+    """
+
+    size: int = TEAM_SIZE
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 1:
+            raise ValueError(f"team size must be a whole number >= 1, got {self.size!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed must be a whole number >= 0, got {self.seed!r}")
 
 
 def team_sizes(n: int, size: int = TEAM_SIZE) -> list[int]:
@@ -30,6 +55,8 @@ def team_sizes(n: int, size: int = TEAM_SIZE) -> list[int]:
 
 def _homes_xy(volunteers: pd.DataFrame, buildings: gpd.GeoDataFrame) -> NDArray[np.float64]:
     """Metric coordinates of each volunteer's home; the community's centre when unknown."""
+    if buildings.empty:  # a roster imported before any map: everyone stands at one point
+        return np.zeros((len(volunteers), 2), dtype=float)
     metric = buildings.to_crs(buildings.estimate_utm_crs())
     centre = metric.geometry.representative_point()
     where = pd.DataFrame(
@@ -41,16 +68,20 @@ def _homes_xy(volunteers: pd.DataFrame, buildings: gpd.GeoDataFrame) -> NDArray[
     return xy.fillna(fill).to_numpy(dtype=float)
 
 
-def _bisect(xy: NDArray[np.float64], idx: NDArray[np.int64], sizes: list[int]) -> list[list[int]]:
-    """Split ``idx`` into groups of ``sizes`` by halving along the longer axis."""
+def _bisect(
+    xy: NDArray[np.float64], rank: NDArray[np.int64], idx: NDArray[np.int64], sizes: list[int]
+) -> list[list[int]]:
+    """Split ``idx`` into groups of ``sizes`` by halving along the longer axis; ``rank``
+    orders volunteers at the same coordinate."""
     if len(sizes) == 1:
         return [idx.tolist()]
     half = len(sizes) // 2
     left_n = sum(sizes[:half])
     pts = xy[idx]
     axis = int(np.argmax(pts.max(axis=0) - pts.min(axis=0)))
-    order = idx[np.lexsort((idx, pts[:, axis]))]
-    return _bisect(xy, order[:left_n], sizes[:half]) + _bisect(xy, order[left_n:], sizes[half:])
+    order = idx[np.lexsort((rank[idx], pts[:, axis]))]
+    left, right = order[:left_n], order[left_n:]
+    return _bisect(xy, rank, left, sizes[:half]) + _bisect(xy, rank, right, sizes[half:])
 
 
 def _skills(volunteers: pd.DataFrame) -> list[frozenset[str]]:
@@ -89,7 +120,9 @@ def _swap_for_skills(
 
 
 def form_teams(
-    volunteers: pd.DataFrame, buildings: gpd.GeoDataFrame, size: int = TEAM_SIZE
+    volunteers: pd.DataFrame,
+    buildings: gpd.GeoDataFrame,
+    options: FormingOptions | None = None,
 ) -> pd.Series:
     """A team id (T001…) for every volunteer.
 
@@ -99,21 +132,22 @@ def form_teams(
         Per ``VOLUNTEER_COLUMNS``.
     buildings : GeoDataFrame
         The community's buildings (homes are located by ``home_building``).
-    size : int
-        Members per team; sizes differ by at most one.
+    options : FormingOptions, optional
+        Team size and seed; default teams of three, seed 0.
 
     Returns
     -------
     Series
         Team ids aligned with ``volunteers``' index.
     """
-    if size < 1:
-        raise ValueError(f"team size must be >= 1, got {size}")
-    sizes = team_sizes(len(volunteers), size)
+    options = options or FormingOptions()
+    sizes = team_sizes(len(volunteers), options.size)
     if not sizes:
         return pd.Series([], index=volunteers.index, dtype=str)
     xy = _homes_xy(volunteers, buildings)
-    groups = _bisect(xy, np.arange(len(volunteers), dtype=np.int64), sizes)
+    n = len(volunteers)
+    rank = np.random.default_rng(options.seed).permutation(n).astype(np.int64)
+    groups = _bisect(xy, rank, np.arange(n, dtype=np.int64), sizes)
     _swap_for_skills(groups, xy, _skills(volunteers))
     labels = np.empty(len(volunteers), dtype=object)
     width = max(3, len(str(len(groups))))

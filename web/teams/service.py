@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from web import store
 from web.models import Community, Team, Volunteer
-from web.teams.forming import form_teams
+from web.teams.forming import FormingOptions, form_teams
 
 
 @dataclass(frozen=True)
@@ -69,18 +70,65 @@ def _sync_teams(session: Session, community: Community) -> None:
         session.execute(insert(Team), [{"community_id": community.id, "team_id": t} for t in used])
 
 
-def form_automatically(session: Session, community: Community, size: int = 3) -> int:
-    """Replace every team by teams of ``size`` formed from homes and skills; returns the count."""
+@dataclass(frozen=True)
+class Forming:
+    """What automatic forming did: the teams it made and whom it could not place."""
+
+    teams: int
+    volunteers: int
+    sizes: dict[int, int]  # team size → how many teams have it
+    without_home: int  # volunteers with no (known) home building: placed at the centre
+    replaced: int  # teams the community had before
+    options: FormingOptions
+
+    def summary(self) -> list[str]:
+        """Lines for the command line: counts, sizes, and who was placed by guess."""
+        sizes = ", ".join(f"{n} × {size}" for size, n in sorted(self.sizes.items(), reverse=True))
+        lines = [
+            f"formed {self.teams} teams from {self.volunteers} volunteers "
+            f"(size {self.options.size}, seed {self.options.seed}); replaced {self.replaced} "
+            "earlier teams",
+            f"team sizes: {sizes}",
+        ]
+        if self.without_home:
+            lines.append(
+                f"{self.without_home} volunteers without a known home building were placed at "
+                "the community's centre"
+            )
+        return lines
+
+
+def form_automatically(
+    session: Session, community: Community, options: FormingOptions | None = None
+) -> Forming:
+    """Replace every team by teams formed from homes and skills (``options``: size, seed).
+
+    Raises
+    ------
+    ValueError
+        When the community has no volunteers.
+    """
+    options = options or FormingOptions()
     volunteers = store.load_volunteers(session, community)
     if volunteers.empty:
         raise ValueError("the roster is empty: import volunteers first")
-    labels = form_teams(volunteers, store.load_buildings(session, community), size)
+    buildings = store.load_buildings(session, community)
+    before = len(store.load_team_ids(session, community))
+    labels = form_teams(volunteers, buildings, options)
     by_id = dict(zip(volunteers["volunteer_id"], labels, strict=True))
     for row in session.scalars(select(Volunteer).where(Volunteer.community_id == community.id)):
         row.team_id = by_id[row.volunteer_id]
     _sync_teams(session, community)
     session.commit()
-    return len(set(labels))
+    known = set(buildings["building_id"].astype(str))
+    return Forming(
+        teams=labels.nunique(),
+        volunteers=len(volunteers),
+        sizes=dict(Counter(labels.value_counts().tolist())),
+        without_home=int((~volunteers["home_building"].astype(str).isin(known)).sum()),
+        replaced=before,
+        options=options,
+    )
 
 
 def move_member(session: Session, community: Community, member_id: int, team_id: str) -> None:

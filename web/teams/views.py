@@ -37,11 +37,11 @@ def form(community_id: int) -> Response:
     """Replace the teams by automatically formed teams of three."""
     community = community_for(community_id, edit=True)
     try:
-        count = service.form_automatically(get_session(), community)
+        formed = service.form_automatically(get_session(), community)
     except ValueError as error:
         flash(str(error), "error")
     else:
-        flash(_("已自动编成 %(n)d 支队伍", n=count), "info")
+        flash(_("已自动编成 %(n)d 支队伍", n=formed.teams), "info")
     return redirect(url_for(".show", community_id=community.id))
 
 
