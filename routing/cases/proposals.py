@@ -23,6 +23,9 @@ VACANT_VALUES: Final = MappingProxyType(
      "availability": ""}
 )  # fmt: skip
 REQUEST_JOINER: Final = "；"  # between requests appended to a register's 诉求
+_BOOLS: Final = frozenset({"rented", "basement"})
+_INTS: Final = frozenset({"residents", "floor"})
+_NULLABLE: Final = frozenset({"rented", "residents"})
 
 Value = bool | int | str | None
 Kind = Literal["change", "new", "vacant"]
@@ -121,13 +124,17 @@ class Proposal:
 
 
 def register_value(row: Mapping[str, object], name: str) -> Value:
-    """A register field as a plain value: bool/int or ``None``, text stripped ("" if missing)."""
+    """A register field as a plain Python value (``HOUSEHOLD_COLUMNS`` types).
+
+    ``rented`` and ``basement`` are bool, ``residents`` and ``floor`` int, the rest text,
+    stripped; a missing ``rented`` / ``residents`` is ``None`` (unknown), missing text "".
+    """
     raw = row.get(name)
     if raw is None or (not isinstance(raw, str) and pd.isna(raw)):  # type: ignore[call-overload]
-        return None if name in ("rented", "residents") else ""
-    if name == "rented":
+        return None if name in _NULLABLE else ""
+    if name in _BOOLS:
         return bool(raw)
-    if name in ("residents", "floor"):
+    if name in _INTS:
         return int(raw)  # type: ignore[call-overload]
     return str(raw).strip()
 

@@ -62,7 +62,8 @@ def solve(instance: Instance, options: MatchOptions, edges: Edges) -> FlowAnswer
     Raises
     ------
     FlowFailedError
-        When OR-Tools reports anything but an optimal flow.
+        When the costs are too large for OR-Tools' integers, or it reports anything
+        but an optimal flow.
     """
     n, n_vol = instance.n_cases, instance.n_volunteers
     none = FlowAnswer(np.full(n, -1, dtype=np.intp), np.zeros(n, dtype=bool))
@@ -86,6 +87,12 @@ def solve(instance: Instance, options: MatchOptions, edges: Edges) -> FlowAnswer
         int(slot_cost.max(initial=0)),
     )  # fmt: skip
     bound = dearest * (sink + 1) + 1
+    # OR-Tools scales costs by about the node count inside; stay well within int64.
+    if (int(instance.urgency.max()) + 1) * bound > np.iinfo(np.int64).max // (4 * (sink + 1)):
+        raise FlowFailedError(
+            f"costs too large for the flow solver (an edge costs up to {dearest:,} m; "
+            "are the distances in metres?)"
+        )
     drop_cost = (instance.urgency + 1) * bound
 
     via = np.flatnonzero(hub_of >= 0)

@@ -75,6 +75,9 @@ def test_apply_accepted_changes_gives_the_next_version() -> None:
     assert version.row["since"] == "2019-03-10"  # untouched
     assert [p.field for p in version.changes] == ["rented", "residents"]
     assert ROW["residents"] == 3  # the input row is not changed
+    # Untouched fields keep their types.
+    assert (version.row["floor"], version.row["basement"], version.row["unit"]) == (5, False, "501")
+    assert isinstance(version.row["basement"], bool)
 
 
 def test_an_identical_change_accepted_twice_is_a_no_op() -> None:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from routing.costs import BuildingMatrix
 from routing.errors import InputError
 from routing.matching import (
     ASSIGNMENT_COLUMNS,
@@ -170,3 +171,16 @@ def test_caps_and_skills_hold_on_a_random_instance() -> None:
     loads = result.loads.set_index("volunteer_id")
     assert result.metrics.largest_load == loads["open_after"].max()
     assert "cases assigned" in result.summary()
+
+
+def test_distances_too_large_for_the_solver_fall_back_to_greedy() -> None:
+    # 10^17 "metres" (a matrix in the wrong unit): the flow's integer costs would
+    # overflow, so the greedy answer is returned and the note says why.
+    distance = np.array([[0.0, 1e17], [1e17, 0.0]])
+    matrix = BuildingMatrix(np.array(["A", "B"], dtype=object), distance, distance, "network", "")
+    c = cases(("c1", "维修", "A"), ("c2", "维修", "B"))
+    v = volunteers(("V1", "维修", "B"), ("V2", "维修", "A"))
+    result = match_cases(c, v, matrix)
+    assert result.metrics.method == "greedy"
+    assert "costs too large for the flow solver" in result.metrics.note
+    assert list(result.assignments["volunteer_id"]) == ["V2", "V1"]
