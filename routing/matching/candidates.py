@@ -29,7 +29,21 @@ class Edges:
 
 
 def fits(instance: Instance, case: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """Volunteers with a fitting skill, and of those the ones free at the case's hours."""
+    """Volunteers with a fitting skill, and of those the ones free at the case's hours.
+
+    Parameters
+    ----------
+    instance : Instance
+        The problem.
+    case : int
+        Row of the case.
+
+    Returns
+    -------
+    (ndarray of bool, ndarray of bool)
+        Per volunteer: may take the category; and may take it at the household's hours.
+        Both all False for a category not in the taxonomy.
+    """
     row = instance.category_row[case]
     if row < 0:
         none = np.zeros(instance.n_volunteers, dtype=bool)
@@ -63,6 +77,20 @@ def cost_rows(
     an own team the volunteer is not in + ``substitute_m`` / ``unskilled_m`` for a
     later-listed / no listed skill, in whole units (``UNITS_PER_M``). Feasible: a
     fitting skill, free at the household's hours, room under the monthly cap.
+
+    Parameters
+    ----------
+    instance : Instance
+        The problem.
+    options : MatchOptions
+        The weights.
+    cases : ndarray of int
+        Rows of the cases.
+
+    Returns
+    -------
+    (ndarray of int64, ndarray of bool)
+        Cost and feasibility, one row per case and one column per volunteer.
     """
     building = instance.building_row[cases]
     home = instance.home_row
@@ -91,6 +119,20 @@ def objective_m(instance: Instance, options: MatchOptions, assigned: IntArray) -
     Edge costs (walk + team and skill penalties) of the assigned cases plus the load
     term: a volunteer's k-th open case costs ``(k - 1) × load_m``. Cases left out add
     nothing (compare assignments with equal counts per urgency).
+
+    Parameters
+    ----------
+    instance : Instance
+        The problem.
+    options : MatchOptions
+        The weights.
+    assigned : ndarray of int
+        Volunteer row per case, -1 when left out.
+
+    Returns
+    -------
+    float
+        Metres.
     """
     given = np.flatnonzero(assigned >= 0)
     vol = assigned[given]
