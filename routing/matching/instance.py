@@ -125,11 +125,13 @@ def prepare(
         )  # fmt: skip
     if problems:
         raise InputError(problems)
-    teams = sorted(set(c["team_id"]) | set(v["team_id"]) - {""})
+    teams = sorted((set(c["team_id"]) | set(v["team_id"])) - {""})
     code = {t: i for i, t in enumerate(teams)}
     hours_text = [";".join(f"{a:.0f}-{b:.0f}" for a, b in w) for w in daily]
-    hours, hours_row = np.unique(np.asarray(hours_text, dtype=object), return_inverse=True)
-    distinct = [daily[int(np.flatnonzero(hours_row == k)[0])] for k in range(len(hours))]
+    _, first, hours_row = np.unique(
+        np.asarray(hours_text, dtype=object), return_index=True, return_inverse=True
+    )
+    distinct = [daily[int(i)] for i in first]
     distance = np.asarray(matrix.distance_m, dtype=np.float64)
     finite = distance[np.isfinite(distance)]
     largest = float(finite.max()) if finite.size else 0.0

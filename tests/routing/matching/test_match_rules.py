@@ -170,3 +170,11 @@ def test_a_volunteer_living_outside_counts_the_largest_distance() -> None:
     assert result.assignments["volunteer_id"].item() == "V1"
     assert pd.isna(result.assignments["distance_m"].item())
     assert result.metrics.unknown_distance == 1
+
+
+def test_without_an_own_team_no_team_is_preferred() -> None:
+    # The case has no team: V2 (team T1) in A at 0 m beats V1 (no team) in B at 100 m.
+    c = cases(("c1", "维修", "A"))
+    v = volunteers(("V1", "维修", "B", ""), ("V2", "维修", "A", "T1"))
+    result = _match(c, v)
+    assert (result["volunteer_id"].item(), result["household_team"].item()) == ("V2", "")
