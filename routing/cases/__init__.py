@@ -2,7 +2,14 @@
 
 from routing.cases.classify import Classification, classify
 from routing.cases.common import COMMON_NEED_COLUMNS, common_needs
-from routing.cases.needs import CASE_COLUMNS, Need, cases_from_register, needs_of, split_requests
+from routing.cases.needs import (
+    CASE_COLUMNS,
+    Need,
+    cases_from_register,
+    needs_of,
+    new_needs,
+    split_requests,
+)
 from routing.cases.proposals import (
     DOOR_FIELDS,
     DoorRecord,
@@ -70,6 +77,7 @@ __all__ = [
     "derive_urgency",
     "find_conflicts",
     "needs_of",
+    "new_needs",
     "next_household_id",
     "propose_changes",
     "propose_new_household",

@@ -101,6 +101,31 @@ def needs_of(text: str, tags: str = "", taxonomy: Taxonomy = DEFAULT_TAXONOMY) -
     return tuple(out)
 
 
+def new_needs(
+    text: str, held: str = "", tags: str = "", taxonomy: Taxonomy = DEFAULT_TAXONOMY
+) -> tuple[Need, ...]:
+    """The needs of a door record that the register's requests do not already hold.
+
+    Parameters
+    ----------
+    text : str
+        The requests a team recorded.
+    held : str
+        The household's requests in the register (their cases exist already).
+    tags : str
+        The household's ``;``-joined tags.
+    taxonomy : Taxonomy
+        Categories, keywords and urgency rules.
+
+    Returns
+    -------
+    tuple of Need
+        The new ones, in the order recorded: one case each.
+    """
+    known = set(split_requests(held, taxonomy))
+    return tuple(n for n in needs_of(text, tags, taxonomy) if n.text not in known)
+
+
 def cases_from_register(
     households: pd.DataFrame, taxonomy: Taxonomy = DEFAULT_TAXONOMY
 ) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from typing import Final, Literal
 
 import pandas as pd
 
-from routing.cases.needs import split_requests
+from routing.cases.needs import new_needs, split_requests
 from routing.schema import HOUSEHOLD_COLUMNS
 from routing.sources.households import canonical_tags
 
@@ -258,7 +258,7 @@ def _recorded(record: DoorRecord, row: Mapping[str, object], allow_phone: bool) 
     if tags is not None:
         out["tags"] = tags
     held = str(register_value(row, "requests"))
-    new = [n for n in split_requests(record.requests) if n not in split_requests(held)]
+    new = [n.text for n in new_needs(record.requests, held)]
     if new:
         out["requests"] = REQUEST_JOINER.join([held, *new] if held else new)
     if allow_phone and record.phone.strip():

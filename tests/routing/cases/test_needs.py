@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from routing.cases import CASE_COLUMNS, Urgency, cases_from_register, needs_of, split_requests
+from routing.cases import (
+    CASE_COLUMNS,
+    Urgency,
+    cases_from_register,
+    needs_of,
+    new_needs,
+    split_requests,
+)
 from routing.schema import HOUSEHOLD_COLUMNS, HOUSEHOLD_HEADERS
 from tests.conftest import DATA
 
@@ -80,3 +87,11 @@ def test_several_requests_of_one_household_are_numbered() -> None:
     assert list(cases["case_id"]) == ["H1-1", "H1-2", "H3-1"]
     assert list(cases["category"]) == ["维修", "代购送药", "其他"]
     assert list(cases["urgency"]) == ["normal", "normal", "urgent"]
+
+
+def test_a_door_record_makes_cases_only_for_requests_the_register_lacks() -> None:
+    needs = new_needs("楼道灯坏了；想咨询低保", held="需要代购药品；楼道灯坏了", tags="困难家庭")
+    assert [(n.text, n.category, n.urgency) for n in needs] == [
+        ("想咨询低保", "政策咨询", Urgency.PRIORITY)  # NORMAL + 困难家庭
+    ]
+    assert new_needs("", held="楼道灯坏了") == ()
