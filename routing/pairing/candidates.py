@@ -65,8 +65,8 @@ def build_candidates(request: PairingRequest, options: PairingOptions) -> Candid
     walk = _walk_s(request)
     assumed = np.where(np.isnan(walk), weights.unknown_home_min * UNITS_PER_MIN, walk)
     limit = np.inf if options.max_walk_min is None else options.max_walk_min * UNITS_PER_MIN
-    teams = demand["household_id"].map(request.household_teams).fillna("").astype(str)
-    household_team = teams.to_numpy(dtype=object)
+    area = request.household_teams
+    household_team = np.array([str(area.get(h, "")) for h in demand["household_id"]], dtype=object)
     volunteer_team = volunteers["team_id"].fillna("").astype(str).to_numpy(dtype=object)
     own = (household_team[:, None] == volunteer_team[None, :]) & (household_team[:, None] != "")
     other = (household_team[:, None] != "") & ~own

@@ -139,7 +139,7 @@ class PairingRules:
 
     def to_json(self) -> str:
         """``to_dict`` as JSON text (Chinese kept readable)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+        return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> PairingRules:
@@ -150,7 +150,8 @@ class PairingRules:
         values : mapping
             ``volunteers_needed`` and ``every_weeks`` as {tag: int}, ``fitting_skills`` as
             {tag: [skill, ...]}, ``marked_volunteers``, ``marked_every_weeks`` and
-            ``default_hours`` as plain values.
+            ``default_hours`` as plain values. Missing fields keep their defaults (those
+            of tags left out of a given ``volunteers_needed`` dropped).
 
         Returns
         -------
@@ -171,6 +172,12 @@ class PairingRules:
         for name in ("marked_volunteers", "marked_every_weeks", "default_hours"):
             if name in values:
                 fields[name] = values[name]
+        if "volunteers_needed" in fields:
+            # Default skills and frequencies of tags no longer paired are dropped with them.
+            paired = {tag for tag, _ in fields["volunteers_needed"]}
+            for name in ("every_weeks", "fitting_skills"):
+                default = cls.__dataclass_fields__[name].default
+                fields.setdefault(name, tuple(e for e in default if e[0] in paired))  # type: ignore[union-attr]
         return cls(**fields)
 
     @classmethod

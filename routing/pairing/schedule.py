@@ -195,8 +195,8 @@ def _due_weeks(
         k, turn = int(every[row_of[hid]]), volunteers_of[hid]
         if hid in last_visits:
             next_due = last_visits[hid] + timedelta(days=7 * k)
-            phase = max(0, math.ceil((next_due - start).days / 7))
-            # An overdue visit goes into the first week; the rhythm restarts from there.
+            # Due in the week holding its date; an overdue visit goes into the first week.
+            phase = max(0, (next_due - start).days // 7)
             candidates = [phase]
         else:
             candidates = list(range(k))
