@@ -43,6 +43,7 @@ class Candidates:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(households, volunteers)."""
         return (len(self.skill_rule), self.free.shape[1])
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -105,5 +105,6 @@ def volunteer_calendar(
 
 
 def _at(day: date, clock_text: str, zone: ZoneInfo | None) -> datetime:
-    seconds = int(parse_clock(clock_text))
-    return datetime.combine(day, time(seconds // 3600, seconds % 3600 // 60), tzinfo=zone)
+    """The day's wall-clock time (``24:00`` is the next midnight) in ``zone``."""
+    midnight = datetime.combine(day, time())
+    return (midnight + timedelta(seconds=parse_clock(clock_text))).replace(tzinfo=zone)

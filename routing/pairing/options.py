@@ -32,11 +32,13 @@ class PairingWeights:
     walk : float
         Cost per minute of the volunteer's walk from home to the family's door, 1.
     unskilled_min : float
-        A family whose needs have fitting skills (e.g. 医护 for 残疾) and none of whose
-        volunteers has one, 15: a skilled volunteer is worth 15 more minutes of walking.
+        What a volunteer without a fitting skill costs a family whose needs have one
+        (e.g. 医护 for 残疾), 15: a family's first skilled volunteer is worth 15 more
+        minutes of walking.
     second_skilled_min : float
-        Of that, what a second and further skilled volunteer of one family is still
-        worth, 5: scarce skills go first to families without one.
+        What a family's second and further skilled volunteers are still worth (they
+        cost ``unskilled_min`` minus this), 5: scarce skills go first to families
+        without one.
     other_team_min : float
         A volunteer from another team than the household's own area team, 10.
     load_step_min : float

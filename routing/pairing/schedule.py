@@ -153,9 +153,8 @@ def _volunteers_of(
     known_v = set(request.volunteer_ids)
     out: dict[str, list[str]] = defaultdict(list)
     bad = []
-    for hid, vid in zip(
-        pairs["household_id"].astype(str), pairs["volunteer_id"].astype(str), strict=True
-    ):
+    households = pairs["household_id"].fillna("").astype(str)
+    for hid, vid in zip(households, pairs["volunteer_id"].fillna("").astype(str), strict=True):
         if not vid:
             continue
         if hid not in known_h:

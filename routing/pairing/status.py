@@ -48,7 +48,7 @@ def visit_states(
     """
     if not (isinstance(early_days, int) and early_days >= 0):
         raise ValueError(f"early_days must be an int >= 0, got {early_days!r}")
-    out = visits.loc[:, list(VISIT_COLUMNS)].copy()
+    out = visits.loc[:, list(VISIT_COLUMNS)].reset_index(drop=True)
     due = pd.to_datetime(out["date"]).dt.date
     done = _record_days(records, today)
     passed = np.array([d < today for d in due], dtype=bool)
@@ -64,10 +64,9 @@ def visit_states(
             high = dates[k + 1] - early if k + 1 < len(dates) else date.max
             hit = next((d for d in days if low <= d < high), None)
             if hit is not None:
-                position = out.index.get_loc(idx)
-                state[position], done_on[position] = "done", hit.isoformat()
+                state[idx], done_on[idx] = "done", hit.isoformat()
     out["state"], out["done_on"] = state, done_on
-    return out
+    return out.set_axis(visits.index)
 
 
 def overdue(visits: pd.DataFrame, records: pd.DataFrame, today: date) -> pd.DataFrame:
