@@ -10,7 +10,7 @@ import pytest
 from routing.errors import InputError
 from routing.pairing import PairingRules, paired_households
 from routing.pairing.weekly import parse_weekly, weekly_overlap
-from routing.schema import HOUSEHOLD_TAGS
+from routing.schema import HARDSHIP_TAGS, VOLUNTEER_SKILLS
 from tests.routing.pairing.support import households
 
 DEMO_ROSTER = Path(__file__).resolve().parents[3] / "data" / "demo" / "volunteers.csv"
@@ -70,12 +70,13 @@ def test_rules_round_trip_through_json_and_edits_take_effect() -> None:
     assert paired_households(homes, edited)["household_id"].tolist() == ["H1"]
 
 
-def test_default_skills_fitting_are_words_of_the_demo_roster() -> None:
+def test_default_table_covers_the_hardship_tags_with_skills_of_the_demo_roster() -> None:
+    rules = PairingRules()
+    assert set(rules.needed_by_tag) == set(HARDSHIP_TAGS) == set(rules.weeks_by_tag)
     roster = pd.read_csv(DEMO_ROSTER, encoding="utf-8-sig", dtype=str).fillna("")
     words = {w for cell in roster["技能"] for w in cell.split(";") if w}
-    rules = PairingRules()
+    assert words == set(VOLUNTEER_SKILLS)
     for tag, skills in rules.fitting_skills:
-        assert tag in HOUSEHOLD_TAGS
         assert set(skills) <= words, f"{tag}: {skills} not in the roster's skills {words}"
 
 
