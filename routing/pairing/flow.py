@@ -87,7 +87,8 @@ def solve_flow(cand: Candidates, fixed: Fixed, options: PairingOptions) -> FlowS
     largest = int(pair_cost.max(initial=0)) + second_u + step_u * options.max_families_per_volunteer
     unmet_u = largest * units + 1
     keep_u = unmet_u * units + largest * units + 1
-    if (keep_u + unmet_u) * (2 * n_h + n_v + 3) >= 2**62:
+    # OR-Tools scales costs by the node count; the total must fit in 64 bits too.
+    if (keep_u + unmet_u) * max(2 * n_h + n_v + 3, units) >= 2**62:
         raise ValueError(f"{units} volunteers to find is too large for one pairing flow")
     pair_cost = pair_cost + np.where(fixed.previous[rows, cols], 0, keep_u)
 
