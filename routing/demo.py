@@ -18,6 +18,7 @@ from routing.schema import (
     HOUSEHOLD_HEADERS,
     VOLUNTEER_COLUMNS,
     VOLUNTEER_HEADERS,
+    VOLUNTEER_SKILLS,
 )
 
 DEFAULT_OSM: Final = Path(__file__).resolve().parent.parent / "data" / "osm" / "helsinki.osm.pbf"
@@ -72,7 +73,7 @@ GIVEN_NAMES: Final = (
     "杰", "娟", "涛", "明", "超", "秀英", "桂英", "建华", "志强", "海燕", "晓东", "丽华",
     "春梅", "国强", "文杰", "玉兰", "红霞", "建国", "雪梅", "子涵", "浩然", "欣怡", "宇航", "佳琪",
 )  # fmt: skip
-SKILLS: Final = ("医护", "心理疏导", "外语", "驾驶", "维修", "法律", "社工")
+SKILLS: Final = VOLUNTEER_SKILLS
 # Probability of a volunteer listing 0, 1 or 2 skills.
 SKILL_COUNT_WEIGHTS: Final = (0.4, 0.4, 0.2)
 VOLUNTEER_PHONE_PREFIX: Final = "139"

@@ -100,6 +100,10 @@ HOUSEHOLD_TAGS: Final = MappingProxyType(
 HARDSHIP_TAGS: Final = frozenset({"独居老人", "残疾", "困难家庭"})
 
 # --- volunteers (DataFrame, one row per volunteer) ---------------------------------
+# The skill words offices write in the roster's 技能 column (rosters may list others); the
+# pairing rules (routing.pairing) match households' needs on them.
+VOLUNTEER_SKILLS: Final = ("医护", "心理疏导", "外语", "驾驶", "维修", "法律", "社工")
+
 VOLUNTEER_COLUMNS: Final = (
     "volunteer_id",  # str, unique
     "name",  # str (personal data)
