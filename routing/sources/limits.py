@@ -54,18 +54,21 @@ def _size(count: int) -> str:
     return f"{count / MIB:.1f} MiB" if count >= MIB else f"{count} bytes"
 
 
+def size_problem(size: int, limits: FileLimits) -> str | None:
+    """The message for a file of ``size`` bytes over ``limits.max_bytes``, else None."""
+    if size <= limits.max_bytes:
+        return None
+    return (
+        f"file too large: {_size(size)}, the limit for {limits.kind} is {_size(limits.max_bytes)}"
+    )
+
+
 def check_size(path: Path, limits: FileLimits, problems: ProblemCollector) -> bool:
     """Whether the file is within ``limits.max_bytes``; else a problem (nothing is read)."""
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        problems.add(
-            None,
-            None,
-            f"file too large: {_size(size)}, the limit for {limits.kind} is "
-            f"{_size(limits.max_bytes)}",
-        )
-        return False
-    return True
+    message = size_problem(path.stat().st_size, limits)
+    if message is not None:
+        problems.add(None, None, message)
+    return message is None
 
 
 def check_zip(archive: zipfile.ZipFile, limits: FileLimits, problems: ProblemCollector) -> bool:
