@@ -30,6 +30,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What a damaged workbook raises while it is read (zip, inflate and XML errors).
 _DAMAGED = (zipfile.BadZipFile, EOFError, zlib.error, KeyError, ParseError, ValueError, OSError)
 Rows = list[tuple[int, list[str]]]
+# A worksheet larger than this must say its size before its rows (see _sized).
+UNSIZED_SHEET_BYTES = 4 * 1024 * 1024
+_SHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ def _excel_rows(path: Path, limits: FileLimits, problems: ProblemCollector) -> R
     """The first sheet's rows, after checking the unpacked size of every zip member."""
     try:
         with zipfile.ZipFile(path) as archive:
-            if not check_zip(archive, limits, problems):
+            if not check_zip(archive, limits, problems) or not _sized(archive, problems):
                 return []
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
@@ -205,6 +210,29 @@ def _excel_rows(path: Path, limits: FileLimits, problems: ProblemCollector) -> R
         return []
     finally:
         book.close()
+
+
+def _sized(archive: zipfile.ZipFile, problems: ProblemCollector) -> bool:
+    """Whether every large worksheet states its size (``<dimension>``) before its data.
+
+    openpyxl parses a whole sheet that lacks one just to size it, on opening the
+    workbook: minutes for a sheet of a million rows, before a single row is read.
+    """
+    for member in archive.infolist():
+        if not _SHEET.fullmatch(member.filename) or member.file_size <= UNSIZED_SHEET_BYTES:
+            continue
+        with archive.open(member) as sheet:
+            head = sheet.read(64 * 1024)
+        dimension, data = _DIMENSION.search(head), _SHEET_DATA.search(head)
+        if dimension is None or (data is not None and data.start() < dimension.start()):
+            problems.add(
+                None,
+                None,
+                "a large worksheet without a size record (<dimension>): save the workbook "
+                "again in Excel or WPS, or save it as CSV",
+            )
+            return False
+    return True
 
 
 def excel_text(value: object) -> str:
