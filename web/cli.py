@@ -54,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="check and store buildings, households, volunteers")
     imp.add_argument("--db", required=True, help="SQLite file or database URL")
     imp.add_argument("--community", default=store.DEFAULT_COMMUNITY, help="community name")
-    imp.add_argument("--buildings", type=Path, help="GeoJSON, GeoPackage or Shapefile")
+    imp.add_argument(
+        "--buildings", type=Path, help="GeoJSON, GeoPackage or Shapefile (.shp or .zip)"
+    )
     imp.add_argument("--paths", type=Path, help="walking paths as a line layer (GeoJSON, …)")
     imp.add_argument("--households", type=Path, help="household register (CSV or XLSX)")
     imp.add_argument("--volunteers", type=Path, help="volunteer roster (CSV or XLSX)")

@@ -14,6 +14,7 @@ import re
 import sqlite3
 import struct
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -56,6 +57,7 @@ _MAX_SIDECAR_TEXT = 64 * 1024  # a .prj or .cpg is a line of text
 # A GeoJSON "crs" member may only name a CRS: a "link" one would make GDAL fetch a URL.
 _CRS_NAME = re.compile(r"(urn:ogc:def:crs:(EPSG:[0-9.]*:\d+|OGC:1\.3:CRS84|OGC::CRS84)|EPSG:\d+)")
 _hardened = False
+_harden_lock = threading.Lock()
 
 
 def harden_gdal() -> None:
@@ -64,14 +66,15 @@ def harden_gdal() -> None:
     Process-wide and idempotent: redvest reads and writes no other vector format.
     """
     global _hardened
-    if _hardened:
-        return
-    others = sorted(set(pyogrio.list_drivers()) - set(ALLOWED_DRIVERS))
-    pyogrio.set_gdal_config_options({**GDAL_OFFLINE, "GDAL_SKIP": ",".join(others)})
-    from pyogrio._ogr import _register_drivers  # GDALAllRegister applies GDAL_SKIP
+    with _harden_lock:  # two import jobs may start together
+        if _hardened:
+            return
+        others = sorted(set(pyogrio.list_drivers()) - set(ALLOWED_DRIVERS))
+        pyogrio.set_gdal_config_options({**GDAL_OFFLINE, "GDAL_SKIP": ",".join(others)})
+        from pyogrio._ogr import _register_drivers  # GDALAllRegister applies GDAL_SKIP
 
-    _register_drivers()
-    _hardened = True
+        _register_drivers()
+        _hardened = True
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from routing.errors import ProblemCollector
 from routing.schema import WGS84
 from routing.sources.buildings import complete_buildings
-from routing.sources.limits import LIMITS
+from routing.sources.limits import LIMITS, check_size
 from routing.sources.tables import file_name
 from routing.sources.vector import (
     POLYGONAL,
@@ -94,6 +94,8 @@ def read_osm(
     area = _area(bbox, boundary, problems)
     if not path.is_file():
         problems.add(None, None, "file not found")
+    else:
+        check_size(path, LIMITS["osm"], problems)
     problems.raise_if_any()
     raw_buildings, edges, notes = _read_pbf(path, area, problems)
     problems.raise_if_any()
@@ -165,7 +167,8 @@ def _read_pbf(
             buildings = osm.get_buildings()
             _, edges = osm.get_network(network_type="walking", nodes=True)
         except Exception as err:  # pyrosm surfaces protobuf, zlib and its own errors
-            problems.add(None, None, f"not a readable OSM PBF file: {_reason(err)}")
+            reason = _reason(err).replace(str(path), problems.file)
+            problems.add(None, None, f"not a readable OSM PBF file: {reason}")
             return None, empty, []
     notes = [
         f"pyrosm: {w.message}"

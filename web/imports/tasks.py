@@ -38,13 +38,13 @@ def import_task(
         )
         result = run_import(session, community.name, request, progress)
     except InputError as error:
-        return _refused(error.problems, error.omitted)
+        return _refused(error.problems, error.omitted, folder)
     except JobCancelledError:
         raise
     except Exception:  # never the server's paths or internals on the page
         log.exception("import job into community %s failed", community.id)
         message = "the import failed unexpectedly; nothing was stored"
-        return _refused([Problem("", None, None, message)], 0)
+        return _refused([Problem("", None, None, message)], 0, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {
@@ -54,12 +54,13 @@ def import_task(
     }
 
 
-def _refused(problems: list[Problem], omitted: int) -> dict[str, Any]:
-    return {
-        "stored": False,
-        "problems": [asdict(problem) for problem in problems],
-        "omitted": omitted,
-    }
+def _refused(problems: list[Problem], omitted: int, folder: Path) -> dict[str, Any]:
+    # The readers name files as uploaded; a library's message might still carry a path.
+    hidden = str(folder.resolve())
+    rows = [
+        asdict(problem) | {"message": problem.message.replace(hidden, "…")} for problem in problems
+    ]
+    return {"stored": False, "problems": rows, "omitted": omitted}
 
 
 def start(queue: JobQueue, community: Community, staged: Staged) -> int:
