@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 import struct
 import tempfile
@@ -304,7 +305,11 @@ def _unzip_shapefile(
                     if member.flag_bits & 0x1:
                         problems.add(None, None, "encrypted zip files are not supported")
                         return None
-                    (folder / f"layer{suffix}").write_bytes(archive.read(member))
+                    with (
+                        archive.open(member) as source,
+                        (folder / f"layer{suffix}").open("wb") as target,
+                    ):
+                        shutil.copyfileobj(source, target)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
         problems.add(None, None, "not a readable zip file (damaged or truncated?)")
         return None

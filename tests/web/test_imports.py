@@ -115,5 +115,6 @@ def test_only_the_upload_takes_a_large_body(demo_copy: Path) -> None:
     blob = b"x" * (2 * 1024 * 1024)
     response = client.post("/login", data={"username": blob.decode(), "csrf_token": token})
     assert response.status_code == 413
-    response = post_import(client, token, {"households": (GOOD / "households_en.xlsx", "h.xlsx")})
+    roster = b"volunteer_id,name\n" + b"V1,x\n" * (400 * 1024)  # 2 MiB: within its limit
+    response = post_import(client, token, {"volunteers": (roster, "roster.csv")})
     assert response.status_code == 302
