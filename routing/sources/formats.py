@@ -19,7 +19,7 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -200,14 +200,13 @@ def _geopackage_ok(path: Path, problems: ProblemCollector) -> bool:
     # Read-only and immutable: no journal or lock file is made beside the upload.
     uri = f"file:{pathname2url(str(path.resolve()))}?mode=ro&immutable=1"
     try:
-        with sqlite3.connect(uri, uri=True) as connection:
+        with closing(sqlite3.connect(uri, uri=True)) as connection:
             kinds = dict(
                 connection.execute(
                     "SELECT type, count(*) FROM sqlite_master "
                     "WHERE type = 'view' OR name = 'gpkg_contents' GROUP BY type"
                 ).fetchall()
             )
-        connection.close()
     except sqlite3.DatabaseError:
         problems.add(None, None, "damaged GeoPackage: the SQLite database cannot be read")
         return False

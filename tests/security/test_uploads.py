@@ -333,3 +333,18 @@ def test_cli_prints_the_repair_note_naming_the_footprint(
         "of building 'SZ-BOW' (Self-intersection[114.05015 22.5401]) with make_valid; check "
         "its outline on the map"
     ]
+
+
+def test_cli_refuses_the_live_database_as_an_input(
+    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only redvest's own connection opens its database: not as a register, nor via a link."""
+    link = tmp_path / "buildings.gpkg"
+    link.symlink_to(demo_copy)
+    before = data_digest(demo_copy)
+    for option, path in (("--households", demo_copy), ("--buildings", link)):
+        code = main(["import", "--db", str(demo_copy), option, str(path)])
+        out = capsys.readouterr().out
+        assert code == 1
+        assert out.splitlines() == [f"{path.name}::: this is redvest's own database"]
+    assert data_digest(demo_copy) == before
