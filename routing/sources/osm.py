@@ -29,7 +29,6 @@ from routing.sources.vector import (
     to_wgs84,
 )
 
-_POLYGONAL = (3, 6)  # shapely type ids of Polygon and MultiPolygon
 _OSM_TYPE_PREFIX = {"way": "w", "relation": "r", "node": "n"}
 _FIRST_NUMBER = r"(\d+(?:[.,]\d+)?)"
 
@@ -213,7 +212,7 @@ def _valid_polygons(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Keep polygonal footprints, repairing invalid ones; empty where nothing is left."""
     notes = []
     values = values.copy()
-    other = ~np.isin(shapely.get_type_id(values), _POLYGONAL)
+    other = ~np.isin(shapely.get_type_id(values), POLYGONAL)
     if other.any():
         notes.append(f"dropped {other.sum()} building(s) mapped as points or lines")
         values[other] = shapely.Polygon()
