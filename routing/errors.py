@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
+
+# Problems kept per file: a broken million-row file must not fill memory or a page;
+# the rest are counted and reported as "… and N more".
+MAX_PROBLEMS: Final = 1000
 
 
 @dataclass(frozen=True, order=True)
@@ -26,32 +31,69 @@ class Problem:
         return f"{self.file}:{row}:{field}: {self.message}"
 
 
-class InputError(ValueError):
-    """Invalid input: carries every problem found, not just the first."""
+@dataclass(frozen=True, order=True)
+class Note(Problem):
+    """Something a reader changed on the way in (a repaired footprint): not an error."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __str__(self) -> str:
+        row = "" if self.row is None else str(self.row)
+        return f"{self.file}:{row}:{self.field or ''}: note: {self.message}"
+
+
+def more_line(omitted: int) -> str:
+    """The line that stands for the problems left out of a report."""
+    return f"… and {omitted} more problem(s)"
+
+
+class InputError(ValueError):
+    """Invalid input: carries every problem found, not just the first.
+
+    ``omitted`` counts problems found beyond those kept (``MAX_PROBLEMS`` per file).
+    """
+
+    def __init__(self, problems: Iterable[Problem], omitted: int = 0):
         self.problems: list[Problem] = list(problems)
+        self.omitted = omitted
         if not self.problems:
             raise ValueError("InputError needs at least one problem")
         head = "; ".join(str(p) for p in self.problems[:3])
-        more = len(self.problems) - 3
+        more = len(self.problems) + omitted - 3
         suffix = f" (and {more} more)" if more > 0 else ""
-        super().__init__(f"{len(self.problems)} problem(s): {head}{suffix}")
+        super().__init__(f"{self.total} problem(s): {head}{suffix}")
+
+    @property
+    def total(self) -> int:
+        """Problems found, kept or not."""
+        return len(self.problems) + self.omitted
 
 
 class ProblemCollector:
-    """Accumulates problems for one file so that all of them are reported at once."""
+    """Accumulates problems for one file so that all of them are reported at once.
 
-    def __init__(self, file: str):
+    The first ``limit`` problems are kept, later ones only counted (``omitted``).
+    ``notes`` collects what was repaired rather than refused.
+    """
+
+    def __init__(self, file: str, limit: int = MAX_PROBLEMS):
         self.file = file
+        self.limit = limit
         self.problems: list[Problem] = []
+        self.omitted = 0
+        self.notes: list[Note] = []
 
     def add(self, row: int | None, field: str | None, message: str) -> None:
+        if len(self.problems) >= self.limit:
+            self.omitted += 1
+            return
         self.problems.append(Problem(self.file, row, field, message))
+
+    def note(self, row: int | None, field: str | None, message: str) -> None:
+        """Record a repair: shown to the user, but the file is still imported."""
+        self.notes.append(Note(self.file, row, field, message))
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise InputError(self.problems)
+            raise InputError(self.problems, self.omitted)
 
     def __bool__(self) -> bool:
         return bool(self.problems)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from routing.errors import InputError
+from routing.errors import InputError, more_line
 from web import store
 from web.importer import ImportRequest, run_import
 from web.models import Community
@@ -54,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="check and store buildings, households, volunteers")
     imp.add_argument("--db", required=True, help="SQLite file or database URL")
     imp.add_argument("--community", default=store.DEFAULT_COMMUNITY, help="community name")
-    imp.add_argument("--buildings", type=Path, help="GeoJSON, GeoPackage or Shapefile")
+    imp.add_argument(
+        "--buildings", type=Path, help="GeoJSON, GeoPackage or Shapefile (.shp or .zip)"
+    )
     imp.add_argument("--paths", type=Path, help="walking paths as a line layer (GeoJSON, …)")
     imp.add_argument("--households", type=Path, help="household register (CSV or XLSX)")
     imp.add_argument("--volunteers", type=Path, help="volunteer roster (CSV or XLSX)")
@@ -169,13 +171,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine = store.open_engine(args.db)
     with store.session_factory(engine)() as session:
         try:
-            counts = run_import(session, args.community, request)
+            result = run_import(session, args.community, request)
         except InputError as error:
             for problem in error.problems:
                 print(problem)
-            print(f"{len(error.problems)} problem(s); nothing was stored.", file=sys.stderr)
+            if error.omitted:  # stdout keeps one FILE:ROW:FIELD line per problem
+                print(more_line(error.omitted), file=sys.stderr)
+            print(f"{error.total} problem(s); nothing was stored.", file=sys.stderr)
             return 1
-    for key, value in counts.items():
+    for note in result.notes:  # repairs: on stderr, so that stdout stays the counts
+        print(note, file=sys.stderr)
+    for key, value in result.counts.items():
         print(f"{key}: {value}")
     return 0
 
@@ -394,7 +400,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     engine = store.open_engine(args.db)
     with store.session_factory(engine)() as session:
         try:
-            counts = run_import(session, DEMO_COMMUNITY, request)
+            counts = run_import(session, DEMO_COMMUNITY, request).counts
         except InputError as error:  # the bundled data is checked by the tests
             for problem in error.problems:
                 print(problem)

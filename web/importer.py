@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from routing.errors import InputError, Problem
+from routing.errors import InputError, Note, Problem
 from routing.network import WalkingNetwork
 from routing.sources import (
     read_buildings,
@@ -21,11 +21,13 @@ from routing.sources import (
     read_paths,
     read_volunteers,
 )
+from routing.territories import Progress
 from web import store
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
+KINDS = ("osm", "buildings", "paths", "households", "volunteers")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,19 @@ class ImportRequest:
         """How the file is named in messages: the uploaded name, else the file's name."""
         return dict(self.names).get(kind, path.name)
 
+    def files(self) -> list[tuple[str, Path]]:
+        """(kind, path) of every file given, in reading order."""
+        given = {kind: getattr(self, kind) for kind in KINDS}
+        return [(kind, path) for kind, path in given.items() if path is not None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import stored (counts per kind) and what it repaired on the way (notes)."""
+
+    counts: dict[str, int]
+    notes: tuple[Note, ...] = ()
+
 
 @dataclass
 class _Checked:
@@ -62,26 +77,43 @@ class _Checked:
     lines: gpd.GeoDataFrame | None = None
     households: pd.DataFrame | None = None
     volunteers: pd.DataFrame | None = None
+    notes: list[Note] = field(default_factory=list)
+    omitted: int = 0
 
 
 def _collect(
-    problems: list[Problem], func: Callable[P, R], *args: P.args, **kwargs: P.kwargs
+    problems: list[Problem],
+    checked: _Checked,
+    func: Callable[P, R],
+    *args: P.args,
+    **kwargs: P.kwargs,
 ) -> R | None:
-    """Call a reader; on InputError keep its problems and return None."""
+    """Call a reader; on InputError keep its problems (and count those left out)."""
     try:
         return func(*args, **kwargs)
     except InputError as error:
         problems.extend(error.problems)
+        checked.omitted += error.omitted
         return None
 
 
-def check(session: Session, community_name: str, request: ImportRequest) -> _Checked:
+def _quiet(fraction: float, message: str) -> None:
+    """The progress callback of an import nobody watches."""
+
+
+def check(
+    session: Session, community_name: str, request: ImportRequest, progress: Progress = _quiet
+) -> _Checked:
     """Read every file of ``request`` and cross-check it; raise InputError with all problems."""
-    problems: list[Problem] = []
+    problems = _database_files(session, request)
+    if problems:
+        raise InputError(problems)
     out = _Checked()
     if request.osm is not None:
+        progress(0.05, "reading osm")
         extract = _collect(
             problems,
+            out,
             read_osm,
             request.osm,
             bbox=request.bbox,
@@ -89,18 +121,28 @@ def check(session: Session, community_name: str, request: ImportRequest) -> _Che
         )
         if extract is not None:
             out.edges = extract.walk_edges
+            name = request.display_name("osm", request.osm)
+            out.notes.extend(Note(name, None, None, text) for text in extract.notes)
             if request.buildings is None:
                 out.buildings = extract.buildings
     if request.paths is not None:
+        progress(0.3, "reading paths")
         out.lines = _collect(
-            problems, read_paths, request.paths, name=request.display_name("paths", request.paths)
+            problems,
+            out,
+            read_paths,
+            request.paths,
+            name=request.display_name("paths", request.paths),
         )
     if request.buildings is not None:
+        progress(0.4, "reading buildings")
         out.buildings = _collect(
             problems,
+            out,
             read_buildings,
             request.buildings,
             name=request.display_name("buildings", request.buildings),
+            notes=out.notes,
         )
     buildings_failed = (request.buildings is not None or request.osm is not None) and (
         out.buildings is None
@@ -111,11 +153,12 @@ def check(session: Session, community_name: str, request: ImportRequest) -> _Che
         reference = store.load_buildings(session, community) if community else None
     needs_buildings = request.households is not None or request.volunteers is not None
     if needs_buildings and not buildings_failed and (reference is None or reference.empty):
+        kind = "households" if request.households is not None else "volunteers"
         first = request.households or request.volunteers
         assert first is not None
         problems.append(
             Problem(
-                first.name,
+                request.display_name(kind, first),
                 None,
                 None,
                 "no buildings to check against: import buildings first or with "
@@ -124,16 +167,20 @@ def check(session: Session, community_name: str, request: ImportRequest) -> _Che
         )
     elif needs_buildings and reference is not None and not buildings_failed:
         if request.households is not None:
+            progress(0.55, "reading households")
             out.households = _collect(
                 problems,
+                out,
                 read_households,
                 request.households,
                 reference,
                 name=request.display_name("households", request.households),
             )
         if request.volunteers is not None:
+            progress(0.65, "reading volunteers")
             out.volunteers = _collect(
                 problems,
+                out,
                 read_volunteers,
                 request.volunteers,
                 reference,
@@ -142,8 +189,23 @@ def check(session: Session, community_name: str, request: ImportRequest) -> _Che
     if out.buildings is not None and community is not None:
         problems.extend(_orphans(session, community, out, request))
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, out.omitted)
     return out
+
+
+def _database_files(session: Session, request: ImportRequest) -> list[Problem]:
+    """Refuse the live database (and its journal files) as an input: only the app opens it."""
+    url = session.get_bind().engine.url
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database:
+        return []
+    live = Path(database).resolve()
+    own = {live, *(live.with_name(live.name + end) for end in ("-wal", "-shm", "-journal"))}
+    return [
+        Problem(request.display_name(kind, path), None, None, "this is redvest's own database")
+        for kind, path in request.files()
+        if path.resolve() in own
+    ]
 
 
 def _orphans(
@@ -183,20 +245,35 @@ def _orphans(
     return problems
 
 
-def run_import(session: Session, community_name: str, request: ImportRequest) -> dict[str, int]:
+def run_import(
+    session: Session, community_name: str, request: ImportRequest, progress: Progress = _quiet
+) -> ImportResult:
     """Check every file, then store all of it in one transaction.
+
+    Parameters
+    ----------
+    session : Session
+        The project's database session (nothing else opens the database).
+    community_name : str
+        The community to import into (created when new).
+    request : ImportRequest
+        The files.
+    progress : callable, optional
+        ``(fraction, message)`` callback of a job.
 
     Returns
     -------
-    dict
-        Counts stored per kind (buildings, walk_edges, households, volunteers, teams).
+    ImportResult
+        Counts stored per kind (buildings, walk_edges, households, volunteers, teams)
+        and the notes of what was repaired on the way.
 
     Raises
     ------
     InputError
         With every problem of every file; nothing is stored then.
     """
-    checked = check(session, community_name, request)
+    checked = check(session, community_name, request, progress)
+    progress(0.75, "storing")
     counts: dict[str, int] = {}
     try:
         community = store.get_or_create_community(session, community_name)
@@ -239,4 +316,4 @@ def run_import(session: Session, community_name: str, request: ImportRequest) ->
         session.rollback()
         raise
     log.info("import into community %s stored %s", community.id, counts)
-    return counts
+    return ImportResult(counts, tuple(checked.notes))

@@ -13,12 +13,14 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from routing.errors import InputError, Problem
+from routing.errors import InputError, Problem, ProblemCollector
 from routing.network import WalkingNetwork
 from routing.patrols import PatrolOptions, PatrolPlan, RotaOptions, plan_patrol_routes
 from routing.patrols.checkpoints import attach_checkpoints
 from routing.patrols.rota import Rota, solve_rota
 from routing.schema import WGS84
+from routing.sources.limits import LIMITS
+from routing.sources.vector import POLYGONAL, check_geometry, read_vector, to_wgs84
 from web.pdf.fonts import find_cjk_font
 from web.pdf.rota_pdf import rota_pdf
 from web.pdf.route_sheet import route_sheet_pdf
@@ -177,10 +179,13 @@ def export_patrols(
 def read_area(path: str | Path) -> BaseGeometry:
     """The union of the polygons of a vector file, in WGS84 (no CRS = WGS84).
 
+    Read as every vector upload is (``routing.sources.vector``): the format checked from
+    the file's own bytes, one GDAL driver, boundary size limits; invalid polygons repaired.
+
     Parameters
     ----------
     path : str or Path
-        GeoJSON, GeoPackage or Shapefile.
+        GeoJSON, GeoPackage or Shapefile (``.shp`` or zipped).
 
     Returns
     -------
@@ -190,25 +195,21 @@ def read_area(path: str | Path) -> BaseGeometry:
     Raises
     ------
     InputError
-        Unreadable file, no polygon, or invalid polygons.
+        Unreadable file, no polygon, or polygons no repair makes an area.
     """
     path = Path(path)
-    try:
-        frame = gpd.read_file(path, engine="pyogrio")
-    except Exception as err:  # pyogrio raises many types for unreadable files
-        raise InputError([Problem(path.name, None, None, f"cannot read the area: {err}")]) from err
+    problems = ProblemCollector(path.name)
+    frame = read_vector(path, problems, "area polygons", LIMITS["boundary"])
+    problems.raise_if_any()
     polygons = frame[frame.geom_type.isin(("Polygon", "MultiPolygon"))]
-    problems = [
-        Problem(path.name, int(row) + 1, "geometry", f"invalid polygon: {reason}")
-        for row, reason in polygons.geometry.is_valid_reason()[~polygons.is_valid].items()
-    ]
     if polygons.empty:
-        problems.append(Problem(path.name, None, None, "the area file holds no polygon"))
-    if problems:
-        raise InputError(problems)
-    if polygons.crs is None:
-        polygons = polygons.set_crs(WGS84)
-    return polygons.to_crs(WGS84).union_all()
+        problems.add(None, None, "the area file holds no polygon")
+        problems.raise_if_any()
+    repaired, _ = check_geometry(polygons.geometry, problems, POLYGONAL, "polygon")
+    geometry = to_wgs84(repaired, problems)
+    problems.raise_if_any()
+    assert geometry is not None  # no problems means the CRS was usable
+    return geometry.union_all()
 
 
 def _entrances(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final
+from typing import Final, cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from routing.errors import ProblemCollector
+from routing.errors import Note, ProblemCollector
 from routing.schema import (
     BUILDING_COLUMNS,
     DEFAULT_LEVELS_BY_TYPE,
@@ -21,9 +21,12 @@ from routing.schema import (
     STOREY_HEIGHT_M,
     WGS84,
 )
+from routing.sources.limits import LIMITS
 from routing.sources.tables import (
     excel_text,
+    excerpt,
     file_name,
+    find_bad_ids,
     find_duplicates,
     map_headers,
     parse_bool,
@@ -32,7 +35,13 @@ from routing.sources.tables import (
     raise_sorted,
     report,
 )
-from routing.sources.vector import POLYGONAL, check_geometry, read_vector, to_wgs84
+from routing.sources.vector import (
+    GEOMETRY_FIELD,
+    POLYGONAL,
+    check_geometry,
+    read_vector,
+    to_wgs84,
+)
 
 # Attribute headers accepted in vector files: canonical column -> accepted names.
 BUILDING_HEADERS: Final = MappingProxyType(
@@ -57,8 +66,13 @@ def read_buildings(
     name: str | None = None,
     levels_default: int | None = None,
     units_per_floor_default: int | None = None,
+    notes: list[Note] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read and validate building footprints.
+
+    An invalid footprint (a self-intersecting outline) is repaired with
+    ``shapely.make_valid`` and keeps its polygonal part; each repair is a note. Only a
+    footprint that no repair turns into an area is refused.
 
     Parameters
     ----------
@@ -73,6 +87,8 @@ def read_buildings(
         per-type defaults of ``routing.schema``.
     units_per_floor_default : int, optional
         Units per floor where the file does not say, instead of the per-type defaults.
+    notes : list of Note, optional
+        Receives one note per repaired footprint (FILE:ROW:geometry).
 
     Returns
     -------
@@ -86,13 +102,24 @@ def read_buildings(
     """
     path = Path(path)
     problems = ProblemCollector(file_name(path, name))
-    raw = read_vector(path, problems, "buildings")
+    raw = read_vector(path, problems, "buildings", LIMITS["buildings"])
     raise_sorted(problems)
-    check_geometry(raw.geometry, problems, POLYGONAL, "polygon")
-    geometry = to_wgs84(raw, problems)
+    fixed, repaired = check_geometry(raw.geometry, problems, POLYGONAL, "polygon")
+    geometry = to_wgs84(fixed, problems)
     attributes = _attributes(raw, problems)
     raise_sorted(problems, [str(c) for c in raw.columns])
     assert geometry is not None  # no problems means the CRS was usable
+    for row, reason in repaired.items():
+        label = str(attributes.at[row, "building_id"] or attributes.at[row, "name"])
+        who = f"building '{excerpt(label)}'" if label else f"feature {row}"
+        problems.note(
+            int(cast(int, row)),
+            GEOMETRY_FIELD,
+            f"repaired the invalid footprint of {who} ({excerpt(reason, 80)}) "
+            "with make_valid; check its outline on the map",
+        )
+    if notes is not None:
+        notes.extend(problems.notes)
     return complete_buildings(
         attributes,
         geometry,
@@ -152,6 +179,7 @@ def _ids(
         pd.Series("missing building id", index=ids.index)[ids == ""],
         fields["building_id"],
     )
+    report(problems, find_bad_ids(ids, "building id"), fields["building_id"])
     report(problems, find_duplicates(ids, "building id"), fields["building_id"])
     return ids
 

@@ -11,13 +11,17 @@ import pandas as pd
 
 from routing.errors import ProblemCollector
 from routing.schema import HOUSEHOLD_COLUMNS, HOUSEHOLD_HEADERS, HOUSEHOLD_REQUIRED, HOUSEHOLD_TAGS
+from routing.sources.limits import LIMITS
 from routing.sources.tables import (
     canonical_frame,
+    excerpt,
+    find_bad_ids,
     find_duplicates,
     parse_bool,
     parse_cells,
     parse_phone,
     parse_whole,
+    quoted,
     raise_sorted,
     read_table,
     report,
@@ -61,10 +65,11 @@ def read_households(
     InputError
         Every problem of every row, with spreadsheet row numbers.
     """
-    table = read_table(path, name=name)
+    table = read_table(path, name=name, limits=LIMITS["households"])
     problems = ProblemCollector(table.name)
     text, fields = canonical_frame(table, HOUSEHOLD_HEADERS, HOUSEHOLD_REQUIRED, problems)
     report_missing(text, fields, HOUSEHOLD_REQUIRED, problems)
+    report(problems, find_bad_ids(text["household_id"], "household id"), fields["household_id"])
     report(problems, find_duplicates(text["household_id"], "household id"), fields["household_id"])
     building_id, bad = resolve_buildings(text["building_id"], buildings)
     report(problems, bad, fields["building_id"])
@@ -137,8 +142,8 @@ def resolve_buildings(values: pd.Series, buildings: pd.DataFrame) -> tuple[pd.Se
     unknown = (values != "") & (resolved == "") & ~ambiguous
     bad = pd.concat(
         [
-            ("unknown building '" + values + "'")[unknown],
-            ("building name '" + values + "' is not unique; use the building id")[ambiguous],
+            "unknown building " + quoted(values[unknown]),
+            "building name " + quoted(values[ambiguous]) + " is not unique; use the building id",
         ]
     )
     return resolved, bad
@@ -192,7 +197,8 @@ def _display_names(buildings: pd.DataFrame) -> pd.Series:
     """building_id → its name, or the id where the name is empty."""
     ids = buildings["building_id"].astype("str")
     names = buildings["name"].astype("str")
-    return pd.Series(names.where(names != "", ids).to_numpy(), index=ids.to_numpy())
+    shown = names.where(names != "", ids).map(excerpt)
+    return pd.Series(shown.to_numpy(), index=ids.to_numpy())
 
 
 def _report_repeated_units(
@@ -211,7 +217,7 @@ def _report_repeated_units(
     who = keys["b"].map(_display_names(buildings))
     message = (
         "unit "
-        + keys["u"]
+        + keys["u"].map(excerpt)
         + " of "
         + who
         + " floor "
@@ -228,12 +234,12 @@ def parse_since(value: str) -> str:
     """An ISO "YYYY-MM-DD" or "YYYY-MM" from the common ways registers write dates."""
     match = _DATE.fullmatch(value)
     if match is None:
-        raise ValueError(f"not a date: '{value}' (expected YYYY-MM-DD or YYYY-MM)")
+        raise ValueError(f"not a date: '{excerpt(value)}' (expected YYYY-MM-DD or YYYY-MM)")
     year, month, day = match["y"], int(match["m"]), match["d"]
     try:
         date = dt.date(int(year), month, int(day) if day else 1)
     except ValueError:
-        raise ValueError(f"not a date: '{value}'") from None
+        raise ValueError(f"not a date: '{excerpt(value)}'") from None
     return date.isoformat() if day else date.isoformat()[:7]
 
 
@@ -243,14 +249,15 @@ def parse_windows(value: str) -> str:
     for part in re.split(_WINDOW_SEPARATORS, value):
         if not part.strip():
             continue
+        shown = excerpt(part.strip())
         match = _WINDOW.fullmatch(part.strip())
         if match is None:
-            raise ValueError(f"bad time window '{part.strip()}' (expected HH:MM-HH:MM)")
+            raise ValueError(f"bad time window '{shown}' (expected HH:MM-HH:MM)")
         start, end = _minute_of_day(*match.groups()[:2]), _minute_of_day(*match.groups()[2:])
         if start is None or end is None:
-            raise ValueError(f"bad time window '{part.strip()}' (expected HH:MM-HH:MM)")
+            raise ValueError(f"bad time window '{shown}' (expected HH:MM-HH:MM)")
         if start >= end:
-            raise ValueError(f"time window '{part.strip()}' does not end after it starts")
+            raise ValueError(f"time window '{shown}' does not end after it starts")
         windows.append(f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}")
     return ";".join(windows)
 

@@ -19,10 +19,16 @@ from shapely.geometry.base import BaseGeometry
 from routing.errors import ProblemCollector
 from routing.schema import WGS84
 from routing.sources.buildings import complete_buildings
+from routing.sources.limits import LIMITS, check_size
 from routing.sources.tables import file_name
-from routing.sources.vector import POLYGONAL, check_geometry, read_vector, to_wgs84
+from routing.sources.vector import (
+    POLYGONAL,
+    check_geometry,
+    polygonal_part,
+    read_vector,
+    to_wgs84,
+)
 
-_POLYGONAL = (3, 6)  # shapely type ids of Polygon and MultiPolygon
 _OSM_TYPE_PREFIX = {"way": "w", "relation": "r", "node": "n"}
 _FIRST_NUMBER = r"(\d+(?:[.,]\d+)?)"
 
@@ -87,6 +93,8 @@ def read_osm(
     area = _area(bbox, boundary, problems)
     if not path.is_file():
         problems.add(None, None, "file not found")
+    else:
+        check_size(path, LIMITS["osm"], problems)
     problems.raise_if_any()
     raw_buildings, edges, notes = _read_pbf(path, area, problems)
     problems.raise_if_any()
@@ -138,10 +146,10 @@ def _bbox_polygon(bbox: Sequence[float], problems: ProblemCollector) -> BaseGeom
 def _boundary_polygon(path: Path) -> BaseGeometry | None:
     """The union of the boundary file's polygons, in WGS84."""
     problems = ProblemCollector(path.name)
-    frame = read_vector(path, problems, "boundary polygons")
+    frame = read_vector(path, problems, "boundary polygons", LIMITS["boundary"])
     problems.raise_if_any()
-    check_geometry(frame.geometry, problems, POLYGONAL, "polygon")
-    geometry = to_wgs84(frame, problems)
+    repaired, _ = check_geometry(frame.geometry, problems, POLYGONAL, "polygon")
+    geometry = to_wgs84(repaired, problems)
     problems.raise_if_any()
     assert geometry is not None  # no problems means the CRS was usable
     return geometry.union_all()
@@ -158,7 +166,8 @@ def _read_pbf(
             buildings = osm.get_buildings()
             _, edges = osm.get_network(network_type="walking", nodes=True)
         except Exception as err:  # pyrosm surfaces protobuf, zlib and its own errors
-            problems.add(None, None, f"not a readable OSM PBF file: {_reason(err)}")
+            reason = _reason(err).replace(str(path), problems.file)
+            problems.add(None, None, f"not a readable OSM PBF file: {reason}")
             return None, empty, []
     notes = [
         f"pyrosm: {w.message}"
@@ -203,13 +212,13 @@ def _valid_polygons(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Keep polygonal footprints, repairing invalid ones; empty where nothing is left."""
     notes = []
     values = values.copy()
-    other = ~np.isin(shapely.get_type_id(values), _POLYGONAL)
+    other = ~np.isin(shapely.get_type_id(values), POLYGONAL)
     if other.any():
         notes.append(f"dropped {other.sum()} building(s) mapped as points or lines")
         values[other] = shapely.Polygon()
     invalid = ~shapely.is_valid(values)
     if invalid.any():
-        repaired = _polygonal_part(shapely.make_valid(values[invalid]))
+        repaired = polygonal_part(shapely.make_valid(values[invalid]))
         dropped = int(shapely.is_empty(repaired).sum())
         values[invalid] = repaired
         fixed = int(invalid.sum()) - dropped
@@ -217,17 +226,6 @@ def _valid_polygons(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
         if dropped:
             notes.append(f"dropped {dropped} degenerate footprint(s) with no area")
     return values, notes
-
-
-def _polygonal_part(values: np.ndarray) -> np.ndarray:
-    """The polygons inside each geometry (make_valid may add lines), empty when none."""
-    parts, owner = shapely.get_parts(values, return_index=True)
-    is_polygon = shapely.get_type_id(parts) == 3
-    result = np.full(len(values), shapely.Polygon(), dtype=object)
-    for index in np.unique(owner[is_polygon]):  # only the few repaired footprints
-        polygons = list(parts[is_polygon & (owner == index)])
-        result[index] = polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
-    return result
 
 
 def _attributes(raw: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -10,7 +10,8 @@ import pandas as pd
 from routing.errors import ProblemCollector
 from routing.network import WALK_HIGHWAYS
 from routing.schema import WGS84
-from routing.sources.tables import file_name, raise_sorted, report
+from routing.sources.limits import LIMITS
+from routing.sources.tables import file_name, quoted, raise_sorted, report
 from routing.sources.vector import LINEAR, check_geometry, read_vector, to_wgs84
 
 # Lines without a highway attribute are taken as footways.
@@ -41,17 +42,16 @@ def read_paths(path: str | Path, *, name: str | None = None) -> gpd.GeoDataFrame
     """
     path = Path(path)
     problems = ProblemCollector(file_name(path, name))
-    raw = read_vector(path, problems, "paths")
+    raw = read_vector(path, problems, "paths", LIMITS["paths"])
     raise_sorted(problems)
-    check_geometry(raw.geometry, problems, LINEAR, "line")
-    geometry = to_wgs84(raw, problems)
+    checked, _ = check_geometry(raw.geometry, problems, LINEAR, "line")
+    geometry = to_wgs84(checked, problems)
     rows = pd.RangeIndex(1, len(raw) + 1)
     if "highway" in raw.columns:
         highway = pd.Series(raw["highway"].fillna("").astype(str).to_numpy(), index=rows)
         highway = highway.str.strip().replace("", DEFAULT_HIGHWAY)
         closed = ~highway.isin(WALK_HIGHWAYS)
-        message = "not a walkable highway: '" + highway + "'"
-        report(problems, message[closed], "highway")
+        report(problems, "not a walkable highway: " + quoted(highway[closed]), "highway")
     else:
         highway = pd.Series(DEFAULT_HIGHWAY, index=rows)
     raise_sorted(problems)

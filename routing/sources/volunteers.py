@@ -9,8 +9,10 @@ import pandas as pd
 from routing.errors import ProblemCollector
 from routing.schema import VOLUNTEER_COLUMNS, VOLUNTEER_HEADERS, VOLUNTEER_REQUIRED
 from routing.sources.households import report_missing, resolve_buildings
+from routing.sources.limits import LIMITS
 from routing.sources.tables import (
     canonical_frame,
+    find_bad_ids,
     find_duplicates,
     parse_phone,
     raise_sorted,
@@ -45,11 +47,13 @@ def read_volunteers(
     InputError
         Every problem of every row.
     """
-    table = read_table(path, name=name)
+    table = read_table(path, name=name, limits=LIMITS["volunteers"])
     problems = ProblemCollector(table.name)
     text, fields = canonical_frame(table, VOLUNTEER_HEADERS, VOLUNTEER_REQUIRED, problems)
     report_missing(text, fields, VOLUNTEER_REQUIRED, problems)
+    report(problems, find_bad_ids(text["volunteer_id"], "volunteer id"), fields["volunteer_id"])
     report(problems, find_duplicates(text["volunteer_id"], "volunteer id"), fields["volunteer_id"])
+    report(problems, find_bad_ids(text["team_id"], "team id"), fields["team_id"])
     frame = pd.DataFrame(index=text.index)
     frame["volunteer_id"] = text["volunteer_id"]
     frame["name"] = text["name"]

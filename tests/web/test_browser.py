@@ -68,6 +68,9 @@ def _flow(page: playwright_api.Page, server: str) -> None:
     page.set_input_files("#file-households", str(DATA / "demo" / "households.csv"))
     page.set_input_files("#file-volunteers", str(DATA / "demo" / "volunteers.csv"))
     page.click("#import-submit")
+    # The import runs as a job: the page shows its progress, then the result.
+    page.wait_for_selector("#import-result", timeout=120_000)
+    page.click("#import-overview")
     page.wait_for_selector("#buildings tbody tr")
     counts = page.inner_text("ul.counts")
     assert "4524" in counts and "300" in counts

@@ -1,4 +1,4 @@
-"""The import page: every row problem in a table, nothing half-imported; good files stored."""
+"""The import page: a background job; every row problem in a table, nothing half-imported."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
-from tests.web.test_cli import _digest
+from tests.web.uploads import data_digest as _digest
+from tests.web.uploads import import_files, post_import, table_rows
 from web import store
 from web.demo import DEMO_PASSWORD, DEMO_USER
 
@@ -24,71 +25,70 @@ def test_one_bad_row_stores_nothing_and_the_page_lists_the_problem(demo_copy: Pa
     client, token = _client(demo_copy)
     before = _digest(demo_copy)
     bad = BAD / "volunteers_duplicate_id.csv"
-    with bad.open("rb") as handle:
-        response = client.post(
-            "/communities/1/import",
-            data={"csrf_token": token, "volunteers": (handle, "志愿者.csv")},
-            content_type="multipart/form-data",
-        )
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
-    assert 'id="problems"' in html
-    rows = html.split('id="problems"')[1].split("</table>")[0].count("<tr><td>")
-    assert rows >= 1
-    assert "志愿者.csv" in html  # named as uploaded, not by its temporary path
-    assert "/tmp" not in html and "redvest-upload" not in html
+    state, page = import_files(client, token, {"volunteers": (bad, "志愿者.csv")})
+    assert state["status"] == "done" and state["result"]["stored"] is False
+    # Structured through the job: file, row, field, message.
+    assert {"file": "志愿者.csv", "row": 4, "field": "编号"}.items() <= state["result"]["problems"][
+        0
+    ].items()
+    rows = table_rows(page)
+    assert [
+        "志愿者.csv",
+        "4",
+        "编号",
+        "duplicate volunteer id &#39;V1&#39; (first in row 2)",
+    ] in rows
+    assert "/tmp" not in page and "redvest-upload" not in page and "instance" not in page
     assert _digest(demo_copy) == before
 
 
 def test_bad_file_among_good_ones_stores_none_of_them(demo_copy: Path) -> None:
     client, token = _client(demo_copy)
     before = _digest(demo_copy)
-    with (
-        (GOOD / "buildings.geojson").open("rb") as buildings,
-        (BAD / "households_bad_values.csv").open("rb") as households,
-    ):
-        response = client.post(
-            "/communities/1/import",
-            data={
-                "csrf_token": token,
-                "buildings": (buildings, "buildings.geojson"),
-                "households": (households, "households.csv"),
-            },
-            content_type="multipart/form-data",
-        )
-    assert response.status_code == 422
-    assert "households.csv" in response.get_data(as_text=True)
+    state, page = import_files(
+        client,
+        token,
+        {
+            "buildings": (GOOD / "buildings.geojson", "buildings.geojson"),
+            "households": (BAD / "households_bad_values.csv", "households.csv"),
+        },
+    )
+    assert state["result"]["stored"] is False
+    assert "households.csv" in {row[0] for row in table_rows(page)}
     assert _digest(demo_copy) == before
 
 
-def test_good_files_are_stored(empty_db: Path) -> None:
+def test_good_files_are_stored_by_the_job(empty_db: Path) -> None:
     client = make_app(empty_db).test_client()
     token = login(client, "coord")
     files = {
-        "buildings": GOOD / "buildings.geojson",
-        "households": GOOD / "households_zh_utf8bom.csv",
-        "volunteers": GOOD / "volunteers.csv",
+        "buildings": (GOOD / "buildings.geojson", "buildings.geojson"),
+        "households": (GOOD / "households_zh_utf8bom.csv", "households.csv"),
+        "volunteers": (GOOD / "volunteers.csv", "volunteers.csv"),
     }
-    handles = {kind: path.open("rb") for kind, path in files.items()}
-    try:
-        response = client.post(
-            "/communities/1/import",
-            data={"csrf_token": token}
-            | {kind: (h, files[kind].name) for kind, h in handles.items()},
-            content_type="multipart/form-data",
-        )
-    finally:
-        for handle in handles.values():
-            handle.close()
-    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    state, page = import_files(client, token, files)
+    assert state["status"] == "done" and state["result"]["stored"] is True
     engine = store.open_engine(empty_db)
     with store.session_factory(engine)() as session:
         community = store.find_community(session, "新社区")
         assert community is not None
         counts = store.counts(session, community)
     assert counts["buildings"] > 0 and counts["households"] > 0 and counts["volunteers"] > 0
-    assert f"<b>{counts['households']}</b>" in page
+    assert state["result"]["counts"]["households"] == counts["households"]
+    assert f"households <b>{counts['households']}</b>" in page
+    instance = Path(client.application.instance_path) / "imports"
+    assert not instance.exists() or not any(instance.iterdir())  # the job removed its files
+
+
+def test_repaired_footprint_is_a_note_on_the_page(empty_db: Path) -> None:
+    client = make_app(empty_db).test_client()
+    token = login(client, "coord")
+    bowtie = GOOD / "buildings_selfintersecting.geojson"
+    state, page = import_files(client, token, {"buildings": (bowtie, "楼栋.geojson")})
+    assert state["result"]["stored"] is True and state["result"]["counts"]["buildings"] == 2
+    (note,) = state["result"]["notes"]
+    assert (note["file"], note["row"], note["field"]) == ("楼栋.geojson", 2, "geometry")
+    assert "building &#39;SZ-BOW&#39;" in page and 'id="notes"' in page
 
 
 def test_no_file_is_a_message_not_an_error(demo_copy: Path) -> None:
@@ -98,3 +98,23 @@ def test_no_file_is_a_message_not_an_error(demo_copy: Path) -> None:
     )
     assert response.status_code == 200
     assert "nothing to import" in response.get_data(as_text=True)
+
+
+def test_a_file_over_its_limit_is_refused_at_once(demo_copy: Path) -> None:
+    client, token = _client(demo_copy)
+    big = b"volunteer_id,name\n" + b"V1,x\n" * (1024 * 1024)  # 5 MiB: the roster limit is 4
+    response = post_import(client, token, {"volunteers": (big, "roster.csv")})
+    assert response.status_code == 422
+    assert table_rows(response.get_data(as_text=True)) == [
+        ["roster.csv", "", "", "file too large: 5.0 MiB, the limit for volunteers is 4.0 MiB"]
+    ]
+
+
+def test_only_the_upload_takes_a_large_body(demo_copy: Path) -> None:
+    client, token = _client(demo_copy)
+    blob = b"x" * (2 * 1024 * 1024)
+    response = client.post("/login", data={"username": blob.decode(), "csrf_token": token})
+    assert response.status_code == 413
+    roster = b"volunteer_id,name\n" + b"V1,x\n" * (400 * 1024)  # 2 MiB: within its limit
+    response = post_import(client, token, {"volunteers": (roster, "roster.csv")})
+    assert response.status_code == 302

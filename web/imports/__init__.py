@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("imports", __name__)
 
-from web.imports import views  # noqa: E402,F401  (registers the routes)
+from web.imports import tasks, views  # noqa: E402,F401  (registers the job and the routes)

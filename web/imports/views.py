@@ -1,8 +1,11 @@
-"""Routes of the import page: upload, check everything, store all or nothing."""
+"""Routes of the import page: upload, check and store in a background job, show the result."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -10,9 +13,20 @@ from werkzeug.wrappers import Response
 from routing.errors import InputError
 from web.auth.access import community_for
 from web.db import get_session
-from web.importer import run_import
-from web.imports import bp
-from web.imports.uploads import KINDS, saved
+from web.importer import KINDS
+from web.imports import bp, tasks
+from web.imports.uploads import IMPORT_MAX_CONTENT_LENGTH, stage
+from web.jobs import get_queue
+from web.jobs.queue import latest_job
+
+
+@bp.url_value_preprocessor
+def _body_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Only the upload may send a large body; this runs before the CSRF check reads it."""
+    if endpoint == "imports.upload":
+        request.max_content_length = current_app.config.get(
+            "IMPORT_MAX_CONTENT_LENGTH", IMPORT_MAX_CONTENT_LENGTH
+        )
 
 
 @bp.before_request
@@ -21,29 +35,39 @@ def _logged_in() -> None:
     """Every import page needs a logged-in user."""
 
 
+def uploads_root() -> Path:
+    """The private folder (under the instance folder) where uploads wait for their job."""
+    return Path(current_app.instance_path) / "imports"
+
+
 @bp.get("/communities/<int:community_id>/import")
 def form(community_id: int) -> str:
-    """The upload form."""
+    """The upload form, and the newest import job: progress, then result or problems."""
     community = community_for(community_id, edit=True)
-    return render_template("imports/form.html", community=community, kinds=KINDS, problems=[])
+    job = latest_job(get_session(), community.id, tasks.KIND)
+    return render_template(
+        "imports/form.html", community=community, kinds=KINDS, job=job, problems=[]
+    )
 
 
 @bp.post("/communities/<int:community_id>/import")
 def upload(community_id: int) -> Response | tuple[str, int]:
-    """Check every uploaded file; store everything, or nothing and show every problem."""
+    """Save the files and start the import job; files over their size limit are refused."""
     community = community_for(community_id, edit=True)
-    session = get_session()
     try:
-        with saved(request.files) as import_request:
-            counts = run_import(session, community.name, import_request)
+        staged = stage(request.files, uploads_root())
     except InputError as error:
         page = render_template(
-            "imports/form.html", community=community, kinds=KINDS, problems=error.problems
+            "imports/form.html",
+            community=community,
+            kinds=KINDS,
+            job=None,
+            problems=error.problems,
         )
         return page, 422
     except ValueError as error:
         flash(str(error), "error")
         return redirect(url_for(".form", community_id=community.id))
-    summary = ", ".join(f"{k} {v}" for k, v in counts.items())
-    flash(_("导入成功：%(summary)s", summary=summary), "info")
-    return redirect(url_for("community.show", community_id=community.id))
+    tasks.start(get_queue(), community, staged)
+    flash(_("文件已上传，正在检查和导入"), "info")
+    return redirect(url_for(".form", community_id=community.id))

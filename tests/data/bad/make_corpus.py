@@ -13,12 +13,15 @@ import datetime as dt
 import io
 import json
 import random
-from collections.abc import Sequence
+import re
+import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import openpyxl
+import pyogrio
 import shapely
 from pyproj import Transformer
 
@@ -42,6 +45,28 @@ def csv_bytes(rows: Rows, *, encoding: str = "utf-8", delimiter: str = ",") -> b
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode(encoding)
+
+
+def write_stale_dimension(path: Path, rows: Rows) -> None:
+    """An XLSX whose sheet claims ``<dimension ref="A1:L3"/>`` but holds every row.
+
+    Some writers leave the dimension stale; openpyxl's read-only mode trusts it.
+    """
+    write_xlsx(path, rows)
+    rewrite_member(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:L3"', xml),
+    )
+
+
+def rewrite_member(path: Path, member: str, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite one member of a zip file (an XLSX) through ``change``."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            target.writestr(info, change(data) if info.filename == member else data)
 
 
 def write_xlsx(path: Path, rows: Rows) -> None:
@@ -183,6 +208,12 @@ def write_good() -> None:
     (GOOD / "households_gb18030.csv").write_bytes(gb)
     write_xlsx(GOOD / "households_en.xlsx", register_english())
     (GOOD / "volunteers.csv").write_bytes(csv_bytes(GOOD_VOLUNTEERS))
+    # A bow-tie footprint: imported after make_valid, with a note naming it.
+    repairable = [GOOD_BUILDINGS[0], feature({"楼栋编号": "SZ-BOW", "名称": "8字楼"}, BOWTIE)]
+    (GOOD / "buildings_selfintersecting.geojson").write_text(
+        geojson_text(repairable), encoding="utf-8"
+    )
+    write_stale_dimension(GOOD / "households_stale_dimension.xlsx", register_english())
 
 
 # --- bad files --------------------------------------------------------------------
@@ -328,7 +359,9 @@ def write_bad_buildings() -> None:
         [(None, None, "invalid JSON at line 1 column 2")],
         "{'type': 'FeatureCollection', 'features': []}")
     bad("buildings_not_geojson.geojson", "buildings",
-        [(None, None, "not GeoJSON: expected a FeatureCollection")], "[1, 2, 3]")
+        [(None, None, "not GeoJSON: the file is not a JSON object")], "[1, 2, 3]")
+    bad("buildings_not_feature_collection.geojson", "buildings",
+        [(None, None, "not GeoJSON: expected a FeatureCollection")], '{"type": "Topology"}')
     bad("buildings_no_features.geojson", "buildings", [(None, None, "no features")],
         geojson_text([]))
     bad("buildings_empty.geojson", "buildings", [(None, None, "empty file")], b"")
@@ -336,9 +369,6 @@ def write_bad_buildings() -> None:
         [(2, "geometry", "missing geometry"), (3, "geometry", "empty geometry")],
         geojson_text([named(0), feature({"名称": "2座"}, None),
                       feature({"名称": "3座"}, {"type": "Polygon", "coordinates": []})]))
-    bad("buildings_selfintersecting.geojson", "buildings",
-        [(2, "geometry", "invalid polygon: Self-intersection")],
-        geojson_text([named(0), feature({"名称": "bow-tie"}, BOWTIE)]))
     bad("buildings_metres_no_crs.geojson", "buildings",
         [(None, None, "coordinates look like metres, not WGS84 longitude/latitude")],
         geojson_text([feature({"name": "A"}, METRES)]))
@@ -368,9 +398,9 @@ def write_bad_buildings() -> None:
         geometry=[shapely.geometry.shape(s) for s in shapes],
         crs="EPSG:4326",
     ).to_file(BAD / "buildings_bad.shp", engine="pyogrio")
+    # The bow-tie of row 2 is repaired (a note), its levels are not.
     bad("buildings_bad.shp", "buildings",
-        [(2, "geometry", "invalid polygon: Self-intersection"),
-         (2, "levels", "must be at least 1: '0'"),
+        [(2, "levels", "must be at least 1: '0'"),
          (3, "id", "duplicate building id 'A' (first in row 1)")])
     bad("buildings_not_xlsx.xlsx", "buildings", [(None, None, "unsupported file type '.xlsx'")],
         b"id,name\n1,A\n")
@@ -421,6 +451,190 @@ def write_bad_paths() -> None:
     bad("paths_no_features.geojson", "paths", [(None, None, "no features")], geojson_text([]))
 
 
+# --- hostile files: each must be refused before it can read anything else ---------
+
+
+def vrt_xml(source: str) -> str:
+    """GDAL VRT XML that would read ``source`` (a file or URL) as a layer with WKT."""
+    return (
+        "<OGRVRTDataSource>\n  <OGRVRTLayer name='secret_key'>\n"
+        f"    <SrcDataSource>{source}</SrcDataSource>\n"
+        "    <GeometryField encoding='WKT' field='wkt'/>\n"
+        "  </OGRVRTLayer>\n</OGRVRTDataSource>\n"
+    )
+
+
+def zip_bomb_xlsx(unpacked_mib: int) -> bytes:
+    """A tiny XLSX whose one sheet unpacks to ``unpacked_mib`` MiB of whitespace."""
+    buffer = io.BytesIO()
+    write_xlsx_to(buffer, [["household_id", "building", "floor", "unit"]])
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info, data in entries:
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, data)
+                continue
+            head, tail = data.split(b"</sheetData>")
+            with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+                member.write(head)
+                block = b" " * (1024 * 1024)
+                for _ in range(unpacked_mib):
+                    member.write(block)
+                member.write(b"</sheetData>" + tail)
+    return out.getvalue()
+
+
+def write_xlsx_to(target: io.BytesIO, rows: Rows) -> None:
+    book = openpyxl.Workbook()
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            book.active.cell(number, column, value)
+    book.save(target)
+
+
+def geopackage_without_geometry(path: Path) -> None:
+    """A GeoPackage holding one attribute table (no geometry column)."""
+    path.unlink(missing_ok=True)
+    table = gpd.pd.DataFrame({"楼栋编号": ["SZ-01", "SZ-02"], "层数": [6, 18]})
+    pyogrio.write_dataframe(table, path, layer="attributes", driver="GPKG")
+
+
+def write_hostile() -> None:
+    secret = vrt_xml("CSV:/proc/self/environ")
+    bad(
+        "buildings_vrt.gpkg",
+        "buildings",
+        [(None, None, "not a GeoPackage: the file is not a SQLite database")],
+        secret,
+    )
+    bad(
+        "buildings_vrt.shp",
+        "buildings",
+        [(None, None, "not a Shapefile: the .shp header is not a Shapefile header")],
+        secret,
+    )
+    bad(
+        "buildings_vsicurl.gpkg",
+        "buildings",
+        [(None, None, "not a GeoPackage: the file is not a SQLite database")],
+        vrt_xml("/vsicurl/http://169.254.169.254/latest/meta-data/"),
+    )
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("b.shp", secret)
+        bundle.writestr("b.shx", secret)
+        bundle.writestr("b.dbf", secret)
+    bad(
+        "buildings_vrt.zip",
+        "buildings",
+        [(None, None, "not a Shapefile: the .shp header is not a Shapefile header")],
+        archive.getvalue(),
+    )
+    # Valid GeoJSON with VRT XML in its first kilobyte: GDAL alone would open it as VRT.
+    document = {
+        "type": "FeatureCollection",
+        "name": vrt_xml("CSV:/etc/hostname"),
+        "features": [
+            feature(
+                {"name": vrt_xml("CSV:/etc/hostname")},
+                {"type": "Point", "coordinates": [114.05, 22.54]},
+            )
+        ],
+    }
+    bad(
+        "buildings_vrt_inside.geojson",
+        "buildings",
+        [(1, "geometry", "not a polygon: Point")],
+        json.dumps(document),
+    )
+    link = {"type": "link", "properties": {"href": "http://169.254.169.254/crs", "type": "proj4"}}
+    bad(
+        "buildings_crs_link.geojson",
+        "buildings",
+        [(None, "crs", "unsupported crs member")],
+        geojson_text([named(0)], crs=link),
+    )
+    bad("buildings_no_geometry.gpkg", "buildings", [(None, None, "no geometry")])
+    geopackage_without_geometry(BAD / "buildings_no_geometry.gpkg")
+    bad(
+        "buildings_hostile_ids.geojson",
+        "buildings",
+        [
+            (1, "楼栋编号", "building id contains the character '<'"),
+            (2, "楼栋编号", "building id contains the character '`'"),
+            (3, "楼栋编号", "building id contains the character U+001B"),
+            (4, "楼栋编号", "building id longer than 64 characters (65)"),
+        ],
+        geojson_text(
+            [
+                feature(
+                    {"楼栋编号": "</script><img src=x onerror=alert(1)>"}, polygon(114.05, 22.54)
+                ),
+                feature({"楼栋编号": "`+alert(42)+`"}, polygon(114.0506, 22.54)),
+                feature({"楼栋编号": "A\u001b[31mB"}, polygon(114.05, 22.5405)),
+                feature({"楼栋编号": "长" * 65}, polygon(114.0506, 22.5405)),
+            ]
+        ),
+    )
+    bad(
+        "households_hostile_ids.csv",
+        "households",
+        [
+            (2, "户号", "household id contains the character '<'"),
+            (3, "户号", "household id contains the character '$'"),
+            (4, "户号", "household id contains the character '\"'"),
+        ],
+        csv_bytes(
+            [
+                ["户号", "楼栋", "楼层", "房号"],
+                ["<b>H1</b>", "1座", "1", "101"],
+                ["${H2}", "1座", "2", "201"],
+                ['H"3', "1座", "3", "301"],
+                ["H-4 (东)·1", "1座", "4", "401"],
+            ]
+        ),
+    )
+    bad(
+        "volunteers_hostile_ids.csv",
+        "volunteers",
+        [
+            (2, "编号", "volunteer id contains the character '&'"),
+            (3, "队伍", "team id contains the character '<'"),
+            (4, "队伍", 'team id contains the character "\'"'),
+        ],
+        csv_bytes(
+            [
+                ["编号", "姓名", "队伍"],
+                ["V&1", "张伟", "一队"],
+                ["V2", "李娜", "<img src=x onerror=alert(1)>"],
+                ["V3", "王芳", "'; drop"],
+            ]
+        ),
+    )
+    bad(
+        "households_zip_bomb.xlsx",
+        "households",
+        [(None, None, "file unpacks to 200.0 MiB")],
+        zip_bomb_xlsx(200),
+    )
+    good = (GOOD / "households_en.xlsx").read_bytes()
+    bad(
+        "households_truncated.xlsx",
+        "households",
+        [(None, None, "not an Excel .xlsx workbook")],
+        good[: len(good) // 2],
+    )
+    (BAD / "households_damaged.xlsx").write_bytes(good)
+    rewrite_member(
+        BAD / "households_damaged.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml[: len(xml) // 2],
+    )
+    bad("households_damaged.xlsx", "households", [(None, None, "damaged Excel workbook")])
+
+
 def write_expected() -> None:
     with (BAD / "expected.csv").open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out, lineterminator="\n")
@@ -437,6 +651,7 @@ def main() -> None:
     write_bad_buildings()
     write_bad_osm()
     write_bad_paths()
+    write_hostile()
     write_expected()
     print(f"wrote {len(CORPUS)} bad files and the good files in {GOOD}")
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import shapely
 
-from routing.errors import InputError
+from routing.errors import InputError, Note
 from routing.schema import BUILDING_COLUMNS, WGS84
 from routing.sources import read_buildings
 
@@ -91,15 +91,36 @@ def test_defaults_by_type_height_and_generated_ids(tmp_path: Path) -> None:
     assert overridden["has_lift"].tolist() == [True, False, False, False, True]
 
 
-def test_invalid_polygons_are_reported_not_repaired(tmp_path: Path) -> None:
+def test_invalid_polygons_are_repaired_with_a_note(tmp_path: Path) -> None:
     bowtie = shapely.Polygon(
         [(114.05, 22.54), (114.051, 22.541), (114.051, 22.54), (114.05, 22.541)]
     )
-    gpd.GeoDataFrame(geometry=[bowtie], crs=WGS84).to_file(tmp_path / "b.gpkg", engine="pyogrio")
+    square = shapely.box(114.052, 22.54, 114.053, 22.541)
+    frame = gpd.GeoDataFrame({"id": ["A", "8字楼"]}, geometry=[square, bowtie], crs=WGS84)
+    frame.to_file(tmp_path / "b.gpkg", engine="pyogrio")
+    notes: list[Note] = []
+    read = read_buildings(tmp_path / "b.gpkg", name="楼栋.gpkg", notes=notes)
+    # The bow-tie becomes its two triangles (the outline's area: 2 x 1/4 of the box).
+    assert read["building_id"].tolist() == ["A", "8字楼"]
+    assert read.geometry[1].geom_type == "MultiPolygon" and read.is_valid.all()
+    assert read.geometry[1].area == pytest.approx(0.5 * 0.001 * 0.001)
+    (note,) = notes
+    assert (note.file, note.row, note.field) == ("楼栋.gpkg", 2, "geometry")
+    assert str(note).startswith(
+        "楼栋.gpkg:2:geometry: note: repaired the invalid footprint of building '8字楼' "
+        "(Self-intersection"
+    )
+
+
+def test_polygon_no_repair_makes_an_area_is_refused(tmp_path: Path) -> None:
+    flat = shapely.Polygon([(114.05, 22.54), (114.051, 22.541), (114.052, 22.542)])
+    gpd.GeoDataFrame(geometry=[flat], crs=WGS84).to_file(tmp_path / "b.gpkg", engine="pyogrio")
     with pytest.raises(InputError) as caught:
         read_buildings(tmp_path / "b.gpkg", name="楼栋.gpkg")
     (problem,) = caught.value.problems
-    assert str(problem).startswith("楼栋.gpkg:1:geometry: invalid polygon: Self-intersection")
+    assert str(problem).startswith(
+        "楼栋.gpkg:1:geometry: invalid polygon that no repair makes an area: Self-intersection"
+    ), str(problem)
 
 
 def test_entrance_needs_both_coordinates_in_range(tmp_path: Path) -> None:

@@ -12,7 +12,15 @@ import pytest
 from routing.errors import InputError, ProblemCollector
 from routing.schema import HOUSEHOLD_HEADERS, HOUSEHOLD_REQUIRED
 from routing.sources import map_headers, read_table
-from routing.sources.tables import excel_text, parse_bool, parse_phone, parse_whole
+from routing.sources.limits import FileLimits
+from routing.sources.tables import (
+    EXCERPT_CHARS,
+    excel_text,
+    excerpt,
+    parse_bool,
+    parse_phone,
+    parse_whole,
+)
 
 
 def problems_of(path: Path) -> list[str]:
@@ -153,3 +161,57 @@ def test_cell_parsers() -> None:
     phones, bad = parse_phone(pd.Series(["(0755) 1234-5678", "abc12345", "12"], dtype="str"))
     assert phones[0] == "0755 1234-5678"
     assert sorted(bad.index) == [1, 2]
+
+
+def test_stale_dimension_does_not_hide_rows(good: Path) -> None:
+    """The sheet claims A1:L3; read-only openpyxl would stop after two records."""
+    stale = read_table(good / "households_stale_dimension.xlsx")
+    assert stale.row_numbers == tuple(range(2, 12))
+    assert stale.rows == read_table(good / "households_en.xlsx").rows
+
+
+def test_row_limit_stops_reading(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n" + "1,2\n" * 6)
+    few = FileLimits("households", 1024, 1024, 5)
+    with pytest.raises(InputError) as caught:
+        read_table(path, limits=few)
+    assert [str(p) for p in caught.value.problems] == [
+        "t.csv::: more than 5 rows: the limit for households; split the file or import a "
+        "smaller area"
+    ]
+    assert read_table(path, limits=FileLimits("households", 1024, 1024, 6)).rows[-1] == ("1", "2")
+
+
+def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 300)
+    with pytest.raises(InputError) as caught:
+        read_table(path, limits=FileLimits("volunteers", 1000, 1000, 10))
+    assert [str(p) for p in caught.value.problems] == [
+        "t.csv::: file too large: 1204 bytes, the limit for volunteers is 1000 bytes"
+    ]
+
+
+def test_cells_are_quoted_short_and_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    long = "x" * 500
+    path.write_text(f'residents\n{long}\n"a\x1b[31mb"\n', encoding="utf-8")
+    values = pd.Series([long, "a\x1b[31mb"], index=[2, 3])
+    _, bad = parse_whole(values)
+    assert bad.tolist() == [
+        "not a whole number: '" + "x" * EXCERPT_CHARS + "…'",
+        "not a whole number: 'a\\u001b[31mb'",
+    ]
+    assert excerpt("line\nbreak\u202eevil") == "line\\nbreak\\u202eevil"
+
+
+def test_problems_beyond_the_cap_are_counted(tmp_path: Path) -> None:
+    problems = ProblemCollector("f.csv", limit=3)
+    for row in range(2, 12):
+        problems.add(row, "x", "bad")
+    with pytest.raises(InputError) as caught:
+        problems.raise_if_any()
+    assert len(caught.value.problems) == 3 and caught.value.omitted == 7
+    assert caught.value.total == 10
+    assert str(caught.value).startswith("10 problem(s): ")

@@ -1,0 +1,72 @@
+"""The import job: check and store the staged uploads, keep every problem, remove the files."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from routing.errors import InputError, Problem
+from routing.territories import Progress
+from web.importer import ImportRequest, run_import
+from web.imports.uploads import Staged
+from web.jobs import JobCancelledError, JobQueue, register
+from web.models import Community
+
+KIND = "import"
+log = logging.getLogger(__name__)
+
+
+@register(KIND)
+def import_task(
+    session: Session, community: Community, params: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    """Import the staged files; the result holds counts and notes, or every problem.
+
+    Refused files are a finished job whose result says ``stored: false`` and lists the
+    problems as records (file, row, field, message), so that the page can show the table.
+    """
+    folder = Path(params["folder"])
+    try:
+        request = ImportRequest(
+            **{kind: folder / name for kind, name in params["files"].items()},
+            names=tuple(params["names"].items()),
+        )
+        result = run_import(session, community.name, request, progress)
+    except InputError as error:
+        return _refused(error.problems, error.omitted, folder)
+    except JobCancelledError:
+        raise
+    except Exception:  # never the server's paths or internals on the page
+        log.exception("import job into community %s failed", community.id)
+        message = "the import failed unexpectedly; nothing was stored"
+        return _refused([Problem("", None, None, message)], 0, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "stored": True,
+        "counts": result.counts,
+        "notes": [asdict(note) for note in result.notes],
+    }
+
+
+def _refused(problems: list[Problem], omitted: int, folder: Path) -> dict[str, Any]:
+    # The readers name files as uploaded; a library's message might still carry a path.
+    hidden = str(folder.resolve())
+    rows = [
+        asdict(problem) | {"message": problem.message.replace(hidden, "…")} for problem in problems
+    ]
+    return {"stored": False, "problems": rows, "omitted": omitted}
+
+
+def start(queue: JobQueue, community: Community, staged: Staged) -> int:
+    """Submit the import of ``staged``; returns the job id. The job removes the folder."""
+    try:
+        return queue.submit(community.id, KIND, staged.params())
+    except BaseException:
+        shutil.rmtree(staged.folder, ignore_errors=True)
+        raise
