@@ -21,6 +21,7 @@ from web.field.phone_map import route_map
 from web.field.routes import ensure, stops_of
 from web.field.tasks import route_options
 from web.field.tokens import RateLimiter, install_log_redaction, resolve, token_hash
+from web.headers import csp_nonce
 from web.models import (
     Community,
     FieldPath,
@@ -68,8 +69,9 @@ def _link(token: str) -> TeamLink:
 @bp.after_request
 def _headers(response: Response) -> Response:
     # Tile servers and other sites must not learn the token from a Referer header.
+    # (No cache may keep these pages: web.headers says no-store; the service worker keeps
+    # the team's copy for offline use.)
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers.setdefault("Cache-Control", "private, no-cache")
     return response
 
 
@@ -177,7 +179,9 @@ def map_page(token: str) -> str:
     path, stops = _path(route.path_id), route.stops
     line = shapely.from_wkb(path.path_wkb) if path is not None else shapely.LineString()
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
-    return route_map(stops, line, provider, lambda p: url_for("static", filename=p))
+    return route_map(
+        stops, line, provider, lambda p: url_for("static", filename=p), nonce=csp_nonce()
+    )
 
 
 @bp.get("/t/<token>/api/stops")
