@@ -264,6 +264,10 @@ def test_coordinator_pages_and_plan_map(browser: Browser, site: Site) -> None:
         for building, name in zip(hostile.buildings, hostile.names, strict=True):
             assert any(r.startswith(building + "\t" + name) for r in rows), building
         _inert(page)
+        # a building's own page (ids without "/" have one): by its link in the list
+        page.get_by_role("link", name=hostile.buildings[2], exact=True).click()
+        assert page.inner_text("h1") == f"{hostile.names[2]} {hostile.buildings[2]}"
+        _inert(page)
 
         page.goto(site.url + "/communities/1/teams")
         assert set(hostile.teams) <= set(
