@@ -129,7 +129,6 @@ def init_app(app: Flask) -> None:
     ``request.is_secure`` sees HTTPS (HSTS, Secure cookies) and rate limits see the client.
     """
     app.after_request(_secure_headers)
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
     wsgi: Callable[..., Any] = SecureCookies(app.wsgi_app)
     proxies = int(app.config.get("PROXY_FIX") or 0)
     if proxies:
