@@ -34,9 +34,10 @@ from web.tiles import tiles
 
 _LIMITER = "redvest.field_limiter"
 # Stops of a stored route, and the rendered stop list per route and statuses: a few MB
-# at most for a sub-district's teams.
-_STOPS: Bounded[tuple[Any, ...]] = Bounded(2048)
-_LISTS: Bounded[Markup] = Bounded(2048)
+# at most for a sub-district's teams. One pair per app: ids are its database's.
+_STOPS = "redvest.field_stops"
+_LISTS = "redvest.field_lists"
+CACHED = 2048
 SW = Path(__file__).resolve().parent.parent / "static" / "field-sw.js"
 
 
@@ -51,6 +52,8 @@ def _setup(state: Any) -> None:
     app.extensions[_LIMITER] = RateLimiter(
         float(app.config.get("FIELD_RATE_PER_S", 10.0)), float(app.config.get("FIELD_BURST", 60))
     )
+    app.extensions[_STOPS] = Bounded[tuple[Any, ...]](CACHED)
+    app.extensions[_LISTS] = Bounded[Markup](CACHED)
     install_log_redaction()
 
 
@@ -121,8 +124,9 @@ def _route(link: TeamLink) -> _Route:
     if path_id is None:  # published moments ago: the route job has not reached this team
         path_id = _compute_now(link, plan_id)
     # A stored route never changes under its id (a new plan gets new rows), so its
-    # stops are read once per process rather than at every page and stop-list load.
-    stops = _STOPS.get(
+    # stops are read once per app rather than at every page and stop-list load.
+    cache: Bounded[tuple[Any, ...]] = current_app.extensions[_STOPS]
+    stops = cache.get(
         (plan_id, link.team_id, path_id), lambda: stops_of(get_session(), plan_id, link.team_id)
     )
     return _Route(path_id, stops, bool(phone), bool(requests))
@@ -157,7 +161,8 @@ def phone(token: str) -> str:
     community = get_session().get(Community, link.community_id)
     done = records.latest_status(get_session(), link.community_id, link.team_id)
     statuses = tuple(done.get(s.household_id) for s in stops)
-    stop_list = _LISTS.get(
+    lists: Bounded[Markup] = current_app.extensions[_LISTS]
+    stop_list = lists.get(
         (path, statuses, str(get_locale())),
         lambda: Markup(render_template("field/_stops.html", stops=stops, done=done)),
     )
