@@ -43,6 +43,9 @@ def id_problem(value: str, what: str = "id") -> str | None:
                 f"{what} contains {_describe(char)}: use letters, digits, spaces "
                 f"and {' '.join(ID_SEPARATORS[:7])} only"
             )
+    if value and unicodedata.category(value[0])[0] not in ("L", "N"):
+        # A leading "-" or "#" reads as a formula or a comment in other tools.
+        return f"{what} must start with a letter or a digit, not {_describe(value[0])}"
     return None
 
 

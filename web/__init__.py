@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from web import db, jobs
+from web import db, headers, jobs
 from web.extensions import babel, csrf, login_manager
 from web.store import database_url
 
@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         Overrides; ``DATABASE_URL`` defaults to the environment's ``DATABASE_URL``, else
         ``sqlite:///<instance>/redvest.db``.
         ``MAP_TILES`` is osm (default), tianditu (with ``TIANDITU_KEY``), amap or none.
+        ``PROXY_FIX`` is the number of trusted reverse proxies in front (default 0).
     """
     app = Flask(__name__, instance_relative_config=True)
     instance = Path(app.instance_path)
@@ -51,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         TIANDITU_KEY="",
         PLAN_TIME_LIMIT_S=10.0,
         JOB_WORKERS=2,
+        PROXY_FIX=0,
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
         # Small by default; the import upload alone raises it (web.imports.views).
@@ -69,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     jobs.init_app(app, db.sessions(app))
     csrf.init_app(app)
     _init_login(app)
+    headers.init_app(app)
 
     from web.auth.views import select_locale
 

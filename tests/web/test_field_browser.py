@@ -97,8 +97,8 @@ def _online(page: Page, url: str) -> None:
     page.screenshot(path=str(ARTIFACTS / "field-02-form.png"))
     page.tap("#visit-save")
     page.wait_for_selector("li.stop.st-visited")
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
-    page.wait_for_function("document.getElementById('net').hidden")
+    page.wait_for_function("() => document.getElementById('queue-count').textContent === '0'")
+    page.wait_for_function("() => document.getElementById('net').hidden")
     assert "next" in (page.locator("li.stop").nth(1).get_attribute("class") or "")
     # the service worker takes over, and a reload through it caches page, map and list
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -120,7 +120,7 @@ def _coordinator_sees(browser: Browser, server: str, guard: LoopbackGuard, text:
     page.click("#nav-field")
     row = page.locator("tr.visit-row").first
     assert text in row.inner_text() and "T012" in row.inner_text()
-    page.wait_for_function("document.getElementById('visits-state').textContent === '实时'")
+    page.wait_for_function("() => document.getElementById('visits-state').textContent === '实时'")
     page.evaluate("window.rvNotReloaded = true")  # a reload would drop it
     page.screenshot(path=str(ARTIFACTS / "field-03-coordinator.png"), full_page=True)
     return page
@@ -147,7 +147,7 @@ def _offline(context: BrowserContext, page: Page, url: str) -> None:
     second.locator("button.open").tap()
     page.check("input[name=status][value=not_home]")
     page.tap("#visit-save")
-    page.wait_for_function("document.getElementById('queue-count').textContent === '1'")
+    page.wait_for_function("() => document.getElementById('queue-count').textContent === '1'")
     assert page.is_visible("#net")
     # a reload with the network gone: the service worker serves the page and the map
     page.reload()
@@ -156,5 +156,5 @@ def _offline(context: BrowserContext, page: Page, url: str) -> None:
     page.frame_locator("#map").locator(".rv-num").first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "field-04-offline.png"))
     context.set_offline(False)
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    page.wait_for_function("() => document.getElementById('queue-count').textContent === '0'")
     page.wait_for_selector("li.stop.st-not_home:not(.queued)")

@@ -9,11 +9,14 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from web.safety import map_html
 from web.territory.maps import DECIMALS, UNASSIGNED
 from web.tiles import Tiles, to_display
 
 
-def buildings_map(buildings: gpd.GeoDataFrame, provider: Tiles, asset: Callable[[str], str]) -> str:
+def buildings_map(
+    buildings: gpd.GeoDataFrame, provider: Tiles, asset: Callable[[str], str], nonce: str
+) -> str:
     """The buildings as a standalone HTML map page whose scripts all come from ``asset(path)``.
 
     Only the footprints are drawn (no tooltips or popups): nothing imported reaches the
@@ -27,6 +30,8 @@ def buildings_map(buildings: gpd.GeoDataFrame, provider: Tiles, asset: Callable[
         The base map; AMap shifts the drawn geometries to GCJ-02.
     asset : callable
         Turns a path under ``static/`` into its URL.
+    nonce : str
+        The response's CSP nonce, put on the page's scripts.
     """
     fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
     fmap.default_js = [
@@ -58,5 +63,4 @@ def buildings_map(buildings: gpd.GeoDataFrame, provider: Tiles, asset: Callable[
     ).add_to(fmap)
     west, south, east, north = buildings.total_bounds
     fmap.fit_bounds([[south, west], [north, east]])
-    html: str = fmap.get_root().render()
-    return html
+    return map_html(fmap, nonce)

@@ -14,6 +14,7 @@ from web.community import bp
 from web.community.maps import buildings_map
 from web.community.overview import floor_breakdown, overview, shown_plan
 from web.db import get_session
+from web.headers import csp_nonce
 from web.plans import latest_plan, load_assignment
 from web.territory.maps import plan_map
 from web.territory.service import team_ids
@@ -88,10 +89,10 @@ def map_page(community_id: int) -> str:
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
     record = shown_plan(session, community)
     if record is None:
-        return buildings_map(buildings, provider, _asset)
+        return buildings_map(buildings, provider, _asset, csp_nonce())
     assignment = load_assignment(session, record)
     teams = team_ids(session, community, assignment)
-    return plan_map(buildings, assignment, teams, provider, _asset)
+    return plan_map(buildings, assignment, teams, provider, _asset, csp_nonce())
 
 
 def _asset(path: str) -> str:

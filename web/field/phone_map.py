@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import folium
 import shapely
-from markupsafe import escape
 
+from web.safety import html_text, map_html, script_json
 from web.tiles import Tiles, to_display
 
 
@@ -49,7 +48,7 @@ _LOCATE_JS = """
   });
   window.addEventListener('message', function (e) {
     if (e.origin !== location.origin || !e.data || !e.data.building) { return; }
-    var m = window.rvStops && window.rvStops[e.data.building];
+    var m = window.rvStops && window.rvStops.get(String(e.data.building));
     if (m) { map.setView(m.getLatLng(), Math.max(map.getZoom(), 17)); m.openTooltip(); }
   });
 })();
@@ -94,7 +93,11 @@ def phone_base_map(provider: Tiles, asset: Callable[[str], str]) -> folium.Map:
 
 
 def route_map(
-    stops: Sequence[Stop], path: shapely.Geometry, provider: Tiles, asset: Callable[[str], str]
+    stops: Sequence[Stop],
+    path: shapely.Geometry,
+    provider: Tiles,
+    asset: Callable[[str], str],
+    nonce: str,
 ) -> str:
     """The route as a standalone folium page whose scripts all come from ``asset(path)``.
 
@@ -108,6 +111,8 @@ def route_map(
         The base map; AMap shifts drawn points to GCJ-02.
     asset : callable
         Turns a path under ``static/`` into its URL.
+    nonce : str
+        The response's CSP nonce, put on the page's scripts.
     """
     fmap = phone_base_map(provider, asset)
     shown: list[shapely.Geometry] = []
@@ -119,7 +124,7 @@ def route_map(
             folium.PolyLine(
                 coords, color="#c62828", weight=4, opacity=0.8, class_name="rv-path"
             ).add_to(fmap)
-    markers: list[str] = []
+    markers: list[tuple[str, str]] = []
     seen: set[str] = set()
     for number, stop in enumerate(stops, start=1):
         if stop.building_id in seen:
@@ -132,19 +137,20 @@ def route_map(
             class_name="rv-stop",
         )
         marker = folium.Marker(
-            _point(stop.lon, stop.lat, provider), icon=icon, tooltip=str(escape(stop.label))
+            _point(stop.lon, stop.lat, provider), icon=icon, tooltip=html_text(stop.label)
         )
         marker.add_to(fmap)
-        markers.append(f"{json.dumps(stop.building_id)}: {marker.get_name()}")
+        markers.append((script_json(stop.building_id), marker.get_name()))
     lats = [s.lat for s in stops] or [0.0]
     lons = [s.lon for s in stops] or [0.0]
     fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
     script = _LOCATE_JS % {"map": fmap.get_name()}
-    index = "window.rvStops = {" + ", ".join(markers) + "};"
+    # A Map, not an object: a building called "__proto__" stays a key.
+    pairs = ", ".join(f"[{key}, {name}]" for key, name in markers)
+    index = f"window.rvStops = new Map([{pairs}]);"
     root: Any = fmap.get_root()  # a folium Figure, typed as its base Element
     # The map's own script is appended when the page renders: run after it.
     deferred = f"document.addEventListener('DOMContentLoaded', function () {{ {index}{script} }});"
     root.script.add_child(folium.Element(deferred))
     root.header.add_child(folium.Element('<link rel="icon" href="data:,">'))
-    html: str = fmap.get_root().render()
-    return html
+    return map_html(fmap, nonce)

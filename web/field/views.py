@@ -21,6 +21,7 @@ from web.field.phone_map import route_map
 from web.field.routes import ensure, stops_of
 from web.field.tasks import route_options
 from web.field.tokens import RateLimiter, install_log_redaction, resolve, token_hash
+from web.headers import csp_nonce
 from web.models import (
     Community,
     FieldPath,
@@ -33,9 +34,10 @@ from web.tiles import tiles
 
 _LIMITER = "redvest.field_limiter"
 # Stops of a stored route, and the rendered stop list per route and statuses: a few MB
-# at most for a sub-district's teams.
-_STOPS: Bounded[tuple[Any, ...]] = Bounded(2048)
-_LISTS: Bounded[Markup] = Bounded(2048)
+# at most for a sub-district's teams. One pair per app: ids are its database's.
+_STOPS = "redvest.field_stops"
+_LISTS = "redvest.field_lists"
+CACHED = 2048
 SW = Path(__file__).resolve().parent.parent / "static" / "field-sw.js"
 
 
@@ -50,6 +52,8 @@ def _setup(state: Any) -> None:
     app.extensions[_LIMITER] = RateLimiter(
         float(app.config.get("FIELD_RATE_PER_S", 10.0)), float(app.config.get("FIELD_BURST", 60))
     )
+    app.extensions[_STOPS] = Bounded[tuple[Any, ...]](CACHED)
+    app.extensions[_LISTS] = Bounded[Markup](CACHED)
     install_log_redaction()
 
 
@@ -68,8 +72,9 @@ def _link(token: str) -> TeamLink:
 @bp.after_request
 def _headers(response: Response) -> Response:
     # Tile servers and other sites must not learn the token from a Referer header.
+    # (No cache may keep these pages: web.headers says no-store; the service worker keeps
+    # the team's copy for offline use.)
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers.setdefault("Cache-Control", "private, no-cache")
     return response
 
 
@@ -119,8 +124,9 @@ def _route(link: TeamLink) -> _Route:
     if path_id is None:  # published moments ago: the route job has not reached this team
         path_id = _compute_now(link, plan_id)
     # A stored route never changes under its id (a new plan gets new rows), so its
-    # stops are read once per process rather than at every page and stop-list load.
-    stops = _STOPS.get(
+    # stops are read once per app rather than at every page and stop-list load.
+    cache: Bounded[tuple[Any, ...]] = current_app.extensions[_STOPS]
+    stops = cache.get(
         (plan_id, link.team_id, path_id), lambda: stops_of(get_session(), plan_id, link.team_id)
     )
     return _Route(path_id, stops, bool(phone), bool(requests))
@@ -155,7 +161,8 @@ def phone(token: str) -> str:
     community = get_session().get(Community, link.community_id)
     done = records.latest_status(get_session(), link.community_id, link.team_id)
     statuses = tuple(done.get(s.household_id) for s in stops)
-    stop_list = _LISTS.get(
+    lists: Bounded[Markup] = current_app.extensions[_LISTS]
+    stop_list = lists.get(
         (path, statuses, str(get_locale())),
         lambda: Markup(render_template("field/_stops.html", stops=stops, done=done)),
     )
@@ -177,7 +184,9 @@ def map_page(token: str) -> str:
     path, stops = _path(route.path_id), route.stops
     line = shapely.from_wkb(path.path_wkb) if path is not None else shapely.LineString()
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
-    return route_map(stops, line, provider, lambda p: url_for("static", filename=p))
+    return route_map(
+        stops, line, provider, lambda p: url_for("static", filename=p), nonce=csp_nonce()
+    )
 
 
 @bp.get("/t/<token>/api/stops")

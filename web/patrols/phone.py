@@ -8,14 +8,15 @@ from typing import Any, Final
 import folium
 import shapely
 from flask import abort, current_app, render_template, url_for
-from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from web.field.phone_map import phone_base_map
+from web.headers import csp_nonce
 from web.patrols import bp
 from web.patrols.pages import RoutePage, load_page
 from web.patrols.views import root
 from web.pdf.text import duration, page_lang, words
+from web.safety import html_text, map_html
 from web.tiles import Tiles, tiles, to_display
 
 # An export never changes; a phone that lost its signal on the walk keeps the page.
@@ -57,7 +58,9 @@ def route_map(key: str, route_id: str) -> Response:
     """The folium map of the route (embedded in its phone page)."""
     page = _page(key, route_id)
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
-    html = patrol_map(page, provider, lambda p: url_for("static", filename=p), words(page_lang()))
+    html = patrol_map(
+        page, provider, lambda p: url_for("static", filename=p), csp_nonce(), words(page_lang())
+    )
     return _public(Response(html, mimetype="text/html"))
 
 
@@ -65,6 +68,7 @@ def patrol_map(
     page: RoutePage,
     provider: Tiles,
     asset: Callable[[str], str],
+    nonce: str,
     t: Mapping[str, str] | None = None,
 ) -> str:
     """The route as a standalone folium page whose scripts all come from ``asset(path)``.
@@ -77,6 +81,8 @@ def patrol_map(
         The base map; AMap shifts drawn points to GCJ-02.
     asset : callable
         Turns a path under ``static/`` into its URL (vendored Leaflet, no CDN).
+    nonce : str
+        The response's CSP nonce, put on the page's scripts.
     t : mapping, optional
         Printed words (``web.pdf.text.words``); default Chinese.
 
@@ -98,19 +104,18 @@ def patrol_map(
     labels = [(t["start"], "■")] + [(c.name, str(n)) for n, c in enumerate(page.checkpoints, 1)]
     for point, (name, mark) in zip(shown, labels, strict=True):
         folium.Marker(
-            (float(point.y), float(point.x)), tooltip=str(escape(name)), icon=_icon(mark)
+            (float(point.y), float(point.x)), tooltip=html_text(name), icon=_icon(mark)
         ).add_to(fmap)
     west, south, east, north = shapely.GeometryCollection([*shown, *lines]).bounds
     fmap.fit_bounds([[south, west], [north, east]], padding=(20, 20))
     figure: Any = fmap.get_root()  # a folium Figure, typed as its base Element
     figure.header.add_child(folium.Element('<link rel="icon" href="data:,">'))
-    html: str = figure.render()
-    return html
+    return map_html(fmap, nonce)
 
 
 def _icon(text: str) -> folium.DivIcon:
     return folium.DivIcon(
-        html=f'<span class="rv-num">{escape(text)}</span>',
+        html=f'<span class="rv-num">{html_text(text)}</span>',
         icon_size=(28, 28),
         icon_anchor=(14, 14),
         class_name="rv-stop",

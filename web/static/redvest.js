@@ -1,3 +1,16 @@
+// Behaviour of the coordinator pages. The Content-Security-Policy forbids inline handlers,
+// so forms ask their question from data-confirm and links select themselves from here.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-select]"), function (input) {
+    input.addEventListener("click", function () { input.select(); });
+  });
+})();
+
 // Job progress: poll the JSON API, move the bar, open the new plan when the job is done.
 (function () {
   "use strict";

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from web import store
 from web.models import Community, Team, Volunteer
+from web.safety import id_problem
 from web.teams.forming import FormingOptions, form_teams
 
 
@@ -137,8 +138,11 @@ def move_member(session: Session, community: Community, member_id: int, team_id:
     if row is None or row.community_id != community.id:
         raise LookupError(member_id)
     team_id = team_id.strip()
-    if len(team_id) > 64:
-        raise ValueError("a team id has at most 64 characters")
+    # A new team's id must be plain text; a roster team keeps the id it was imported with.
+    if team_id and team_id not in store.load_team_ids(session, community):
+        problem = id_problem(team_id, "team id")
+        if problem:
+            raise ValueError(problem)
     row.team_id = team_id
     _sync_teams(session, community)
     session.commit()

@@ -10,8 +10,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from markupsafe import escape
 
+from web.safety import html_text, map_html
 from web.tiles import Tiles, to_display
 
 # Metres around a team's buildings that make its drawn area: a region, not just roofs.
@@ -56,12 +56,12 @@ def floor_popups(buildings: gpd.GeoDataFrame, assignment: pd.DataFrame) -> dict[
     out: dict[str, str] = {}
     for building_id, rows in per.groupby("building_id", sort=False):
         cells = "".join(
-            f"<tr><td>{f}</td><td>{escape(t)}</td><td>{n}</td></tr>"
+            f"<tr><td>{f}</td><td>{html_text(t)}</td><td>{n}</td></tr>"
             for f, t, n in zip(rows["floor"], rows["team_id"], rows["n"], strict=True)
         )
-        title = escape(names.get(building_id) or building_id)
+        title = html_text(names.get(building_id) or building_id)
         out[str(building_id)] = (
-            f"<b>{title}</b> <small>{escape(building_id)}</small>"
+            f"<b>{title}</b> <small>{html_text(building_id)}</small>"
             f'<table class="rv-floors"><tr><th>层</th><th>队</th><th>户</th></tr>{cells}</table>'
         )
     return out
@@ -87,6 +87,7 @@ def plan_map(
     teams: list[str],
     provider: Tiles,
     asset: Callable[[str], str],
+    nonce: str,
 ) -> str:
     """The plan as a standalone HTML map page whose scripts all come from ``asset(path)``.
 
@@ -102,6 +103,8 @@ def plan_map(
         The base map; AMap shifts the drawn geometries to GCJ-02.
     asset : callable
         Turns a path under ``static/`` into its URL.
+    nonce : str
+        The response's CSP nonce, put on the page's scripts.
     """
     colours = team_colours(teams)
     west, south, east, north = buildings.total_bounds
@@ -122,7 +125,8 @@ def plan_map(
     areas = _display(team_areas(buildings, assignment), provider)
     areas["colour"] = areas["team_id"].map(colours)
     work = assignment.groupby("team_id")["workload"].sum() / 3600.0
-    areas["label"] = areas["team_id"].map(lambda t: f"{t} · {work.get(t, 0.0):.1f} h")
+    # Folium's GeoJSON tooltips put the field into innerHTML: the label is HTML text.
+    areas["label"] = areas["team_id"].map(lambda t: html_text(f"{t} · {work.get(t, 0.0):.1f} h"))
     folium.GeoJson(
         areas[["team_id", "label", "colour", "geometry"]],
         name="areas",
@@ -154,5 +158,4 @@ def plan_map(
         className="rv-building",
     ).add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])
-    html: str = fmap.get_root().render()
-    return html
+    return map_html(fmap, nonce)

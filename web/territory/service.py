@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from routing.ids import ID_MAX_LENGTH
 from web import store
 from web.models import Community, PinRecord, PlanAssignment, TerritoryPlanRecord
 from web.plans import load_assignment
@@ -186,7 +187,8 @@ def move_band(
     Raises
     ------
     ValueError
-        When the plan has no such band or the target team is the same.
+        When the plan has no such band, the target team is the same, or it is not a team
+        of the community's roster.
     """
     assignment = load_assignment(session, record)
     mask = (assignment["building_id"] == building_id) & (assignment["team_id"] == from_team)
@@ -194,6 +196,8 @@ def move_band(
         raise ValueError(f"{from_team} has no band in building {building_id} in this plan")
     if to_team == from_team or not to_team:
         raise ValueError("choose another team to move the band to")
+    if to_team not in store.load_team_ids(session, community):
+        raise ValueError(f"to_team {to_team[:ID_MAX_LENGTH]!r} is not a team of the roster")
     floors = assignment.loc[mask, "floor"]
     first, last = int(floors.min()), int(floors.max())
     # A newer move of the same floors wins: earlier pins of them would take precedence.

@@ -11,6 +11,7 @@ from web import store
 from web.auth.access import community_for
 from web.db import get_session
 from web.field import tasks as field_tasks
+from web.headers import csp_nonce
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
 from web.models import Community, TerritoryPlanRecord
@@ -84,6 +85,7 @@ def map_page(community_id: int, plan_id: int) -> str:
         service.team_ids(session, community, assignment),
         provider,
         lambda path: url_for("static", filename=path),
+        csp_nonce(),
     )
 
 
