@@ -41,8 +41,10 @@ def _integral(value: Any) -> Any:
 
 # Ids of the imported files (buildings, households, teams): what the columns hold.
 Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-RecordId = Annotated[int, BeforeValidator(_integral), Field(ge=0, le=MAX_ID)]
-Seed = Annotated[int, BeforeValidator(_integral), Field(ge=0, le=2**31 - 1)]
+# (Field before the validator: the other way round pydantic writes "ge" into the JSON
+# schema instead of "minimum".)
+RecordId = Annotated[int, Field(ge=0, le=MAX_ID), BeforeValidator(_integral)]
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1), BeforeValidator(_integral)]
 
 
 class BodyError(ValueError):
@@ -124,7 +126,7 @@ class VisitBody(Body):
     stop_id: RecordId
     status: Literal["visited", "not_home", "refused"]
     tenure: Literal["", "rented", "owned"] | None = None
-    residents: Annotated[int | None, BeforeValidator(_residents), Field(ge=1, le=MAX_RESIDENTS)] = (
+    residents: Annotated[int | None, Field(ge=1, le=MAX_RESIDENTS), BeforeValidator(_residents)] = (
         None
     )
     since: Annotated[str, BeforeValidator(_since)] = ""

@@ -230,6 +230,8 @@ def test_the_openapi_document_describes_what_is_validated() -> None:
     schemas = spec["components"]["schemas"]
     assert schemas["PlanRequest"] == request_schema(PlanBody)
     assert schemas["Move"] == request_schema(MoveBody)
+    seed = schemas["PlanRequest"]["properties"]["seed"]
+    assert seed["type"] == "integer" and seed["minimum"] == 0 and "ge" not in seed
     assert PlanBody.model_fields["time_limit_s"].metadata  # bounded like the planner
     assert request_schema(PlanBody)["properties"]["time_limit_s"]["anyOf"][0]["maximum"] == (
         MAX_TIME_LIMIT_S
