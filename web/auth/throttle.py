@@ -21,6 +21,8 @@ from web.extensions import limiter
 View = TypeVar("View", bound=Callable[..., Any])
 
 DEFAULTS = {
+    # Explicit per app: the limiter is one object, and would keep another app's choice.
+    "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_HEADERS_ENABLED": True,
