@@ -111,7 +111,8 @@ def fuzz(base: str, cookie: str, csrf: str, args: argparse.Namespace, report: Pa
         "--report-ndjson-path", str(report),
     ]  # fmt: skip
     print("$", " ".join(c if " " not in c else repr(c) for c in command), flush=True)
-    return subprocess.run(command, check=False).returncode
+    # schemathesis keeps a cache of its findings in the working folder: the temporary one
+    return subprocess.run(command, check=False, cwd=report.parent).returncode
 
 
 def stop_jobs(app: Any) -> None:
