@@ -12,8 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from web.auth import bp
-from web.auth.access import user
+from web.auth import access, bp
 from web.auth.throttle import login_limits
 from web.auth.users import authenticate, end_sessions
 from web.db import get_session
@@ -56,7 +55,7 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     """End the session, and every other session of the account: the server refuses the
     old cookie from now on, even if someone kept a copy."""
-    end_sessions(user())
+    end_sessions(access.user())
     get_session().commit()
     logout_user()
     return redirect(url_for("auth.login"))
