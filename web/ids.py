@@ -59,7 +59,8 @@ def init_app(app: Flask) -> None:
 
 
 def parse_id(text: str | None, name: str) -> int | None:
-    """``text`` as an id (None when empty); ValueError naming ``name`` when it is not one.
+    """``text`` as an id (None when absent); ValueError naming ``name`` when it is not one
+    (an empty value included: ``?after=`` says nothing the client meant).
 
     Parameters
     ----------
@@ -68,7 +69,7 @@ def parse_id(text: str | None, name: str) -> int | None:
     name : str
         The parameter, for the message.
     """
-    if text is None or not text.strip():
+    if text is None:
         return None
     value = text.strip()
     if not value.isascii() or not value.isdigit() or int(value) > MAX_ID:

@@ -130,7 +130,7 @@ def test_the_id_pattern_matches_exactly_the_numbers_up_to_its_limit() -> None:
             assert bool(pattern.fullmatch(str(n))) == (0 <= n <= limit), (limit, n)
 
 
-@pytest.mark.parametrize("after", [str(HUGE), "-1", "12abc", "１２", str(MAX_ID + 1)])
+@pytest.mark.parametrize("after", [str(HUGE), "-1", "12abc", "１２", str(MAX_ID + 1), ""])
 def test_bad_after_values_are_400_naming_after(app_rw: Flask, after: str) -> None:
     client, _ = _coordinator(app_rw)
     app_rw.config["FIELD_STREAM_LIFETIME_S"] = 0.2
