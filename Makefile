@@ -48,7 +48,7 @@ test: sysdeps lint typecheck pytest
 bench: $(VENV)/.test
 	@$(MAKE) --no-print-directory sysdeps SYS_PACKAGES=wrk
 	$(BIN)/pip install --quiet -e '.[bench]'
-	for b in matrix territories patrols visits cases pairing web; do $(BIN)/python bench/$$b.py || exit 1; done
+	for b in matrix territories patrols visits cases pairing web api_fuzz; do $(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -10,11 +10,13 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from web import db, headers, jobs
+from web import db, headers, ids, jobs, links
+from web.auth import throttle
 from web.extensions import babel, csrf, login_manager
 from web.store import database_url
 
@@ -70,6 +72,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     jobs.init_app(app, db.sessions(app))
     csrf.init_app(app)
+    ids.init_app(app)
+    links.init_app(app)
+    throttle.init_app(app)
     _init_login(app)
     headers.init_app(app)
 
@@ -83,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
+    from web.auth.users import session_user
     from web.db import get_session
     from web.models import User
 
@@ -92,7 +98,7 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return get_session().get(User, int(user_id)) if user_id.isdigit() else None
+        return session_user(get_session(), user_id)
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Response | tuple[Response, int]:
@@ -123,14 +129,24 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> tuple[Response | str, int]:
         if request.path.startswith("/api/"):
+            if not current_user.is_authenticated:  # no session, so no CSRF token either
+                return jsonify({"error": "log in first"}), 401
             return jsonify({"error": f"CSRF check failed: {error.description}"}), 400
         return render_template("error.html", code=400, message=error.description), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response | tuple[Response | str, int]:
+    def http_error(
+        error: HTTPException,
+    ) -> Response | tuple[Response | str, int] | tuple[Response | str, int, dict[str, str]]:
         code = error.code or 500
         if code < 400:  # routing redirects are exceptions too
             return error.get_response()
         if request.path.startswith("/api/"):
-            return jsonify({"error": error.description}), code
-        return render_template("error.html", code=code, message=error.description), code
+            answer: Response | str = jsonify({"error": error.description})
+        else:
+            answer = render_template("error.html", code=code, message=error.description)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # RFC 9110: a 405 names the methods the resource has
+            allow = ", ".join(sorted(error.valid_methods))
+            return answer, code, {"Allow": allow}
+        return answer, code

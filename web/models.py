@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
@@ -22,6 +23,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def new_session_nonce() -> str:
+    """A fresh session nonce of a user (32 hex characters)."""
+    return secrets.token_hex(16)
 
 
 class Base(DeclarativeBase):
@@ -200,10 +206,17 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # Part of every session cookie's user id: a new nonce (at log-out, at a password
+    # change) makes the server refuse all cookies made before it.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session cookie: ``<id>:<nonce>``."""
+        return f"{self.id}:{self.session_nonce}"
 
 
 class Membership(Base):

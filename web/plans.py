@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from routing.costs import CostParameters, building_matrix
 from routing.network import WalkingNetwork
+from routing.spreadsheet import formula_safe
 from routing.territories import (
     ASSIGNMENT_COLUMNS,
     Pin,
@@ -28,15 +29,21 @@ from web import store
 from web.models import Community, PinRecord, PlanAssignment, TerritoryPlanRecord
 
 log = logging.getLogger(__name__)
+# The current plan is the one published last, not the newest one published: every query
+# for "the published plan" orders by this.
+PUBLICATION_ORDER = (TerritoryPlanRecord.published_at.desc(), TerritoryPlanRecord.id.desc())
 
 
 def latest_plan(
     session: Session, community: Community, *, published: bool = False
 ) -> TerritoryPlanRecord | None:
-    """The community's newest plan (or newest published plan)."""
+    """The community's newest plan, or with ``published`` the plan published last (the
+    teams' current areas: publishing an older plan again makes it current)."""
     query = select(TerritoryPlanRecord).where(TerritoryPlanRecord.community_id == community.id)
     if published:
-        query = query.where(TerritoryPlanRecord.published_at.is_not(None))
+        query = query.where(TerritoryPlanRecord.published_at.is_not(None)).order_by(
+            *PUBLICATION_ORDER
+        )
     return session.scalar(query.order_by(TerritoryPlanRecord.id.desc()).limit(1))
 
 
@@ -159,7 +166,7 @@ def publish(session: Session, record: TerritoryPlanRecord) -> None:
 
 
 def write_outputs(plan: TerritoryPlan, buildings: pd.DataFrame, out_dir: Path) -> tuple[Path, Path]:
-    """Write ``territories.csv`` (one row per household) and ``territories.geojson``.
+    """Write ``territories.csv`` (one row per household, formula-safe) and ``territories.geojson``.
 
     Returns
     -------
@@ -168,7 +175,7 @@ def write_outputs(plan: TerritoryPlan, buildings: pd.DataFrame, out_dir: Path) -
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, geojson_path = out_dir / "territories.csv", out_dir / "territories.geojson"
-    plan.household_assignment().to_csv(csv_path, index=False)
+    formula_safe(plan.household_assignment()).to_csv(csv_path, index=False)
     # Teams without households keep their feature, with a null geometry.
     areas = plan.team_areas(buildings)
     areas.to_file(geojson_path, driver="GeoJSON", engine="pyogrio")

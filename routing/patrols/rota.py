@@ -24,6 +24,7 @@ from routing.patrols.rota_model import (
     solver,
     team_capacity,
 )
+from routing.spreadsheet import formula_safe
 
 ROTA_COLUMNS: Final = ("date", "slot", "route_id", "team_id")
 # Team → unavailable dates and/or weekdays (0 = Monday).
@@ -100,11 +101,12 @@ class Rota:
         return "\n".join(lines)
 
     def to_csv(self, path: str | Path) -> Path:
-        """Write ``date,slot,route_id,team_id`` (slot = its label), sorted by date and slot."""
+        """Write ``date,slot,route_id,team_id`` (slot = its label), sorted by date and slot;
+        text cells that start like a formula get a leading ``'`` (``formula_safe``)."""
         out = self.assignments.drop(columns="slot").rename(columns={"slot_label": "slot"})
         out = out.loc[:, list(ROTA_COLUMNS)]
         out["date"] = [d.isoformat() for d in out["date"]]
-        out.to_csv(path, index=False, encoding="utf-8")
+        formula_safe(out).to_csv(path, index=False, encoding="utf-8")
         return Path(path)
 
 

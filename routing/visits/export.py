@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from routing.spreadsheet import formula_safe
 from routing.visits.result import DROPPED_COLUMNS, STOP_COLUMNS, EventDayPlan, VisitPlan
 
 # Plain UTF-8: other tools read these files by their exact header. The web pages add a
@@ -51,8 +52,10 @@ def write_outputs(plans: Iterable[VisitPlan] | EventDayPlan, out_dir: str | Path
     left = pd.concat(dropped, ignore_index=True) if dropped else pd.DataFrame()
     left = left.reindex(columns=["team_id", *DROPPED_COLUMNS])
     written = [out / "visits.csv", out / "dropped.csv"]
-    visits.loc[:, list(STOP_COLUMNS)].to_csv(written[0], index=False, encoding=CSV_ENCODING)
-    left.to_csv(written[1], index=False, encoding=CSV_ENCODING)
+    # Team and household ids come from imported files: no cell may run as a formula.
+    visits = formula_safe(visits.loc[:, list(STOP_COLUMNS)])
+    visits.to_csv(written[0], index=False, encoding=CSV_ENCODING)
+    formula_safe(left).to_csv(written[1], index=False, encoding=CSV_ENCODING)
     for plan in teams:
         for route in plan.routes:
             path = out / gpx_name(plan.team_id, route.session)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
+import multiprocessing.context
+import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Final
+from typing import Any, Final
 
 from routing.visits.model import RoutingProblem, Solution, run_search
 from routing.visits.options import ROUTING_PORTFOLIO, TOUR_PORTFOLIO, Progress, SearchConfig
@@ -141,10 +147,61 @@ def _tell(progress: Progress | None, fraction: float, message: str) -> None:
 
 
 def _pool(size: int) -> Executor:
-    """Worker processes for the other searches (none needed: a no-op executor)."""
+    """Worker processes for the other searches (none needed: a no-op executor).
+
+    The workers are daemons and die with the process that made them, even when it is
+    killed (``_die_with_parent``): a search must never outlive its server.
+    """
     if size <= 0:
         return _NoWorkers()
-    return ProcessPoolExecutor(max_workers=size, mp_context=_context())
+    context = _daemonic(_context())
+    parent = os.getpid() if context.get_start_method() != "forkserver" else None
+    return ProcessPoolExecutor(
+        max_workers=size, mp_context=context, initializer=_die_with_parent, initargs=(parent,)
+    )
+
+
+# linux/prctl.h: deliver a signal to this process when its parent thread exits.
+_PR_SET_PDEATHSIG: Final = 1
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Worker initializer: be killed (SIGKILL) when the parent dies, on Linux.
+
+    ``parent`` is the process that started the worker when it is its direct parent. A
+    fork server's workers are the fork server's children instead, and the fork server
+    ends when its client (the process that made the pool) ends, unless a worker still
+    holds the client's end of the pipe that tells it so: the fork server hands that end
+    to every child, so the worker closes it.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if parent is None:
+        _release_fork_server()
+    # The parent may have died before prctl: nothing would signal us then.
+    elif os.getppid() != parent:
+        os._exit(1)
+
+
+def _release_fork_server() -> None:
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(fd, int):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
+
+
+def _daemonic(context: multiprocessing.context.BaseContext) -> Any:
+    """A copy of ``context`` whose processes are daemons: the parent's normal exit ends
+    them (ProcessPoolExecutor starts non-daemonic workers and has no option for it)."""
+    base = type(context)
+    daemonic = type(f"Daemonic{base.__name__}", (base,), {"Process": _DAEMON_PROCESS[base]})
+    return daemonic()
 
 
 class _NoWorkers(Executor):
@@ -168,6 +225,31 @@ def _context() -> multiprocessing.context.BaseContext:
         context.set_forkserver_preload(["routing.visits.model"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+class _DaemonForkProcess(multiprocessing.context.ForkProcess):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.daemon = True
+
+
+class _DaemonSpawnProcess(multiprocessing.context.SpawnProcess):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.daemon = True
+
+
+class _DaemonForkServerProcess(multiprocessing.context.ForkServerProcess):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.daemon = True
+
+
+_DAEMON_PROCESS: Final[dict[type, type]] = {
+    multiprocessing.context.ForkContext: _DaemonForkProcess,
+    multiprocessing.context.SpawnContext: _DaemonSpawnProcess,
+    multiprocessing.context.ForkServerContext: _DaemonForkServerProcess,
+}
 
 
 def _collect(futures: list[Future[Solution]]) -> list[Solution]:

@@ -173,3 +173,10 @@ def hostile_copy(hostile: Hostile, folder: Path) -> Path:
     """A private copy of the hostile database (and its patrol export) in ``folder``."""
     shutil.copytree(hostile.db.parent / "exports", folder / "exports")
     return copy_db(hostile.db, folder / "hostile.db")
+
+
+@pytest.fixture
+def accounts_copy(accounts_db: Path, tmp_path: Path) -> Path:  # noqa: F811
+    """A private copy of the accounts database (demo community 1, community B = 2, one
+    account per role) that a test may change."""
+    return copy_db(accounts_db, tmp_path / "accounts.db")

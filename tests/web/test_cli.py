@@ -23,7 +23,15 @@ LINE = re.compile(r"^[^:]+:\d*:[^:]*: .+$")
 
 # What differs between two identical runs: clocks, salted hashes, and plans solved against
 # the clock (a one-second budget ends at a machine-speed-dependent point).
-VOLATILE = {"created_at", "published_at", "updated_at", "password_hash", "metrics", "summary"}
+VOLATILE = {
+    "created_at",
+    "published_at",
+    "updated_at",
+    "password_hash",
+    "session_nonce",
+    "metrics",
+    "summary",
+}
 # plans differ between runs, and so do the team routes stored for them
 VOLATILE_TABLES = {"plan_assignment", "territory_plan", "field_stop", "field_path"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import abort, current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -13,12 +13,13 @@ from web import store
 from web.api import bp
 from web.api.openapi import document
 from web.auth.access import community_for, user
-from web.auth.users import communities_of
+from web.auth.users import communities_of, role_in
 from web.db import get_session
 from web.field import tasks as field_tasks
-from web.jobs import get_queue
+from web.jobs import JobState, get_queue
 from web.models import Community, TerritoryPlanRecord
 from web.plans import publish
+from web.schema import MoveBody, PlanBody, body
 from web.territory import service, tasks
 from web.territory.views import download, plan_or_404
 
@@ -104,9 +105,14 @@ def plan_geojson(community_id: int, plan_id: int) -> Response:
 def generate(community_id: int) -> tuple[Response, int]:
     """Start a territory job; answers 202 with the job at once."""
     found = community_for(community_id, edit=True)
-    values = request.get_json(silent=True) or {}
     try:
-        plan_request = tasks.PlanRequest.parse(values, current_app.config["PLAN_TIME_LIMIT_S"])
+        values = body(PlanBody)
+        plan_request = tasks.PlanRequest(
+            tolerance=values.tolerance_pct / 100.0,
+            time_limit_s=values.time_limit_s or current_app.config["PLAN_TIME_LIMIT_S"],
+            seed=values.seed,
+            fresh=values.fresh,
+        )
     except ValueError as error:
         return jsonify({"error": str(error)}), 400
     job_id = tasks.start(get_queue(), found, plan_request)
@@ -122,15 +128,11 @@ def generate(community_id: int) -> tuple[Response, int]:
 def move(community_id: int, plan_id: int) -> tuple[Response, int]:
     """Move a band to another team (pinned); answers 201 with the new draft plan."""
     found = community_for(community_id, edit=True)
-    values = request.get_json(silent=True) or {}
+    record = plan_or_404(found, plan_id)
     try:
+        values = body(MoveBody)
         new = service.move_band(
-            get_session(),
-            found,
-            plan_or_404(found, plan_id),
-            str(values.get("building_id", "")),
-            str(values.get("from_team", "")),
-            str(values.get("to_team", "")),
+            get_session(), found, record, values.building_id, values.from_team, values.to_team
         )
     except ValueError as error:
         return jsonify({"error": str(error)}), 400
@@ -148,10 +150,12 @@ def publish_plan(community_id: int, plan_id: int) -> Response:
     return jsonify(_plan_json(record) | {"routes_job": job})
 
 
-def _job_state(job_id: int, *, edit: bool = False) -> Any:
+def _job_state(job_id: int, *, edit: bool = False) -> JobState:
+    """The job when the user may see it; a job of a community the user has no role in
+    answers 404 like a missing one, so job ids cannot be probed."""
     state = get_queue().state(job_id)
-    if state is None:
-        abort(404)
+    if state is None or role_in(get_session(), user(), state.community_id) is None:
+        abort(404, "no such job")
     community_for(state.community_id, edit=edit)
     return state
 

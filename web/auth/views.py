@@ -12,8 +12,9 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from web.auth import bp
-from web.auth.users import authenticate
+from web.auth import access, bp
+from web.auth.throttle import login_limits
+from web.auth.users import authenticate, end_sessions
 from web.db import get_session
 
 LANGUAGES = ("zh", "en")
@@ -34,8 +35,10 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits
 def login() -> Response | str | tuple[str, int]:
-    """The log-in form; on success go where the user was heading."""
+    """The log-in form; on success go where the user was heading (failures are counted
+    per account and per address: ``web.auth.throttle``)."""
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(get_session(), form.username.data or "", form.password.data or "")
@@ -50,7 +53,10 @@ def login() -> Response | str | tuple[str, int]:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """End the session."""
+    """End the session, and every other session of the account: the server refuses the
+    old cookie from now on, even if someone kept a copy."""
+    end_sessions(access.user())
+    get_session().commit()
     logout_user()
     return redirect(url_for("auth.login"))
 

@@ -30,6 +30,7 @@ from web.auth.access import community_for, may_edit
 from web.db import get_session, sessions
 from web.field import bp, records, stream
 from web.field.tokens import create_link, is_live, revoke
+from web.links import external_url
 from web.models import Community, FieldSettings, TeamLink, VisitRecord
 
 _STREAMS = "redvest.field_streams"
@@ -104,7 +105,7 @@ def new_link(community_id: int) -> Response:
         )
     except ValueError as error:
         abort(400, str(error))
-    url = url_for("field.phone", token=token, _external=True)
+    url = external_url("field.phone", token=token)
     new = {"team": team, "url": url, "qr": qr_svg(url), "link": link, "token": token}
     response = make_response(_page(community, new))
     # The raw token is on this page: no browser or proxy cache may keep it.
@@ -154,13 +155,18 @@ def visit_json(record: VisitRecord) -> dict[str, Any]:
     }
 
 
+# What only coordinators (and admins) see of a record: who is vulnerable, what they ask.
+PERSONAL = ("vulnerable", "requests")
+
+
 def _shown(editor: bool) -> Callable[[VisitRecord], dict[str, Any]]:
-    """``visit_json`` as the viewer may see it: requests for coordinators only."""
+    """``visit_json`` as the viewer may see it: ``PERSONAL`` fields for coordinators
+    only (empty for viewers), on the page, in its stream and in the API."""
 
     def render(record: VisitRecord) -> dict[str, Any]:
         row = visit_json(record)
         if not editor:
-            row["requests"] = ""
+            row.update(dict.fromkeys(PERSONAL, ""))
         return row
 
     return render
@@ -171,7 +177,10 @@ def _shown(editor: bool) -> Callable[[VisitRecord], dict[str, Any]]:
 def api_visits(community_id: int) -> Response:
     """The community's visit records, newest first; ``?after=<id>`` only newer ones."""
     community = community_for(community_id)
-    after = stream.resume_point(None, request.args.get("after"))
+    try:
+        after = stream.resume_point(None, request.args.get("after"))
+    except ValueError as error:
+        abort(400, str(error))
     if after is None:
         found = records.recent(get_session(), community.id, limit=1000)
     else:
@@ -185,7 +194,10 @@ def api_visits(community_id: int) -> Response:
 def visit_stream(community_id: int) -> Response:
     """New visit records as Server-Sent Events; a reconnect resends from Last-Event-ID."""
     community = community_for(community_id)
-    after = stream.resume_point(request.headers.get("Last-Event-ID"), request.args.get("after"))
+    try:
+        after = stream.resume_point(request.headers.get("Last-Event-ID"), request.args.get("after"))
+    except ValueError as error:
+        abort(400, str(error))
     if after is None:
         after = stream.newest_id(get_session(), community.id)
     body = stream.events(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -14,11 +11,9 @@ from sqlalchemy.orm import Session
 
 from web.field.stream import notify
 from web.models import FieldStop, TeamLink, VisitRecord
+from web.schema import VisitBody, parse
 
 STATUSES = ("visited", "not_home", "refused")
-_KEY = re.compile(r"^[A-Za-z0-9_\-]{8,64}$")
-_SINCE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
-MAX_RESIDENTS = 30
 
 
 @dataclass(frozen=True)
@@ -35,59 +30,20 @@ class VisitInput:
     requests: str = ""
 
     @classmethod
-    def parse(cls, values: Mapping[str, Any]) -> VisitInput:
-        """Validate a posted record; raises ValueError naming every bad field."""
-        errors: list[str] = []
-        key = str(values.get("key", ""))
-        if not _KEY.match(key):
-            errors.append("key: 8-64 letters, digits, - or _")
-        stop = values.get("stop_id")
-        if not isinstance(stop, int) or isinstance(stop, bool):
-            errors.append("stop_id: an integer")
-        status = str(values.get("status", ""))
-        if status not in STATUSES:
-            errors.append(f"status: one of {', '.join(STATUSES)}")
-        fields = _registration(values, errors) if status == "visited" else {}
-        if errors:
-            raise ValueError("; ".join(errors))
-        return cls(key=key, stop_id=int(stop), status=status, **fields)  # type: ignore[arg-type]
-
-
-def _registration(values: Mapping[str, Any], errors: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    tenure = values.get("tenure", "")
-    if tenure not in ("", None, "rented", "owned"):
-        errors.append("tenure: rented or owned")
-    out["rented"] = None if tenure in ("", None) else tenure == "rented"
-    residents = values.get("residents")
-    if residents in ("", None):
-        out["residents"] = None
-    elif str(residents).isdigit() and 0 < int(residents) <= MAX_RESIDENTS:
-        out["residents"] = int(residents)
-    else:
-        errors.append(f"residents: a whole number from 1 to {MAX_RESIDENTS}")
-    out["since"] = _since(str(values.get("since") or ""), errors)
-    for name, limit in (("vulnerable", 200), ("requests", 2000)):
-        text = str(values.get(name) or "").strip()
-        if len(text) > limit:
-            errors.append(f"{name}: at most {limit} characters")
-        out[name] = text[:limit]
-    return out
-
-
-def _since(text: str, errors: list[str]) -> str:
-    text = text.strip()
-    if not text:
-        return ""
-    match = _SINCE.match(text)
-    today = date.today()
-    if match is None:
-        errors.append("since: a year (2015) or year and month (2015-06)")
-        return ""
-    year, month = int(match.group(1)), int(match.group(2) or 1)
-    if not (year >= 1900 and 1 <= month <= 12 and (year, month) <= (today.year, today.month)):
-        errors.append("since: not in the future, from 1900")
-    return text
+    def parse(cls, values: Any) -> VisitInput:
+        """Validate a posted record (``web.schema.VisitBody``); raises ValueError (a
+        ``BodyError``) naming every bad field."""
+        visit = parse(VisitBody, values)
+        return cls(
+            key=visit.key,
+            stop_id=visit.stop_id,
+            status=visit.status,
+            rented=None if not visit.tenure else visit.tenure == "rented",
+            residents=visit.residents,
+            since=visit.since,
+            vulnerable=visit.vulnerable,
+            requests=visit.requests,
+        )
 
 
 def save(session: Session, link: TeamLink, visit: VisitInput) -> tuple[VisitRecord, bool]:

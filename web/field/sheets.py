@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import io
 
-from flask import abort, current_app, request, send_file, url_for
+from flask import abort, current_app, request, send_file
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -15,6 +15,7 @@ from web.field import bp
 from web.field.routes import ensure, stops_of
 from web.field.tasks import route_options
 from web.field.tokens import is_live, token_hash
+from web.links import external_url
 from web.models import TeamLink
 from web.pdf.team_sheet import team_sheet_pdf
 from web.pdf.text import page_lang
@@ -42,7 +43,7 @@ def team_sheet(community_id: int, link_id: int) -> Response:
     pdf = team_sheet_pdf(
         stops_of(session, plan.id, link.team_id),
         team=link.team_id,
-        url=url_for("field.phone", token=token, _external=True),
+        url=external_url("field.phone", token=token),
         title=community.name,
         lang=page_lang(),
     )

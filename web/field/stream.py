@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from web.ids import parse_id
 from web.models import VisitRecord
 
 # A client further behind gets only the newest records: the page shows no more than this.
@@ -59,21 +60,23 @@ def notify(community_id: int) -> None:
 
 @dataclass(frozen=True)
 class StreamOptions:
-    """How a stream paces itself: database poll, heartbeat, lifetime, concurrent streams."""
+    """How a stream paces itself: database poll, heartbeat, lifetime, and how many live
+    streams hold a server thread, per community (``max_streams``) and in all."""
 
     poll_s: float = 1.0
     heartbeat_s: float = 15.0
     lifetime_s: float = 55.0
     retry_ms: int = 1000
     busy_retry_ms: int = 5000
-    max_streams: int = 4
+    max_streams: int = 2
+    max_total: int = 4
 
     def __post_init__(self) -> None:
         for name in ("poll_s", "heartbeat_s", "lifetime_s"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name}: a positive number of seconds, got {getattr(self, name)}")
-        if self.retry_ms < 0 or self.busy_retry_ms < 0 or self.max_streams < 0:
-            raise ValueError("retry_ms, busy_retry_ms and max_streams: not negative")
+        if min(self.retry_ms, self.busy_retry_ms, self.max_streams, self.max_total) < 0:
+            raise ValueError("retry_ms, busy_retry_ms, max_streams and max_total: not negative")
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StreamOptions:
@@ -86,26 +89,38 @@ class StreamOptions:
             retry_ms=int(config.get("FIELD_STREAM_RETRY_MS", base.retry_ms)),
             busy_retry_ms=int(config.get("FIELD_STREAM_BUSY_RETRY_MS", base.busy_retry_ms)),
             max_streams=int(config.get("FIELD_STREAM_MAX", base.max_streams)),
+            max_total=int(config.get("FIELD_STREAM_MAX_TOTAL", base.max_total)),
         )
 
 
 class Slots:
-    """How many streams hold a server thread now; refuses more than the limit."""
+    """How many streams hold a server thread now, in all and per community; refuses one
+    beyond either limit, so one community's pages cannot take every slot."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.taken = 0
+        self.by_community: dict[int, int] = {}
 
-    def take(self, limit: int) -> bool:
+    def take(self, community_id: int, per_community: int, total: int) -> bool:
+        """Take a slot for a stream of ``community_id``; False when a limit is reached."""
         with self._lock:
-            if self.taken >= limit:
+            mine = self.by_community.get(community_id, 0)
+            if self.taken >= total or mine >= per_community:
                 return False
             self.taken += 1
+            self.by_community[community_id] = mine + 1
             return True
 
-    def give_back(self) -> None:
+    def give_back(self, community_id: int) -> None:
+        """Return the slot a stream of ``community_id`` took."""
         with self._lock:
             self.taken -= 1
+            left = self.by_community.get(community_id, 1) - 1
+            if left > 0:
+                self.by_community[community_id] = left
+            else:
+                self.by_community.pop(community_id, None)
 
 
 def newest_id(session: Session, community_id: int) -> int:
@@ -129,11 +144,17 @@ def newer(
 
 
 def resume_point(last_event_id: str | None, after: str | None) -> int | None:
-    """Where a stream starts: the ``Last-Event-ID`` header, else ``?after=``, else None."""
-    for value in (last_event_id, after):
-        if value is not None and value.strip().isdigit():
-            return int(value.strip())
-    return None
+    """Where a stream starts: the ``Last-Event-ID`` header, else ``?after=``, else None.
+
+    A header that is not a record id is ignored (the browser sends back what it was
+    given); an ``after`` that is not one (negative, too big, not a number) raises
+    ValueError naming it.
+    """
+    try:
+        from_header = parse_id(last_event_id, "Last-Event-ID")
+    except ValueError:
+        from_header = None
+    return from_header if from_header is not None else parse_id(after, "after")
 
 
 def events(
@@ -147,8 +168,9 @@ def events(
     """The event stream of a community's records after id ``after``.
 
     Each check opens and closes its own session, so no connection or transaction is held
-    while the stream waits. When ``options.max_streams`` streams already hold a thread,
-    this one sends what was missed and ends, and the client retries later.
+    while the stream waits. When ``options.max_streams`` streams of the community (or
+    ``options.max_total`` in all) already hold a thread, this one sends what was missed
+    and ends, and the client retries later.
 
     Parameters
     ----------
@@ -170,7 +192,7 @@ def events(
     str
         ``text/event-stream`` chunks: ``retry:``, ``visit`` events with ``id:``, heartbeats.
     """
-    if not slots.take(options.max_streams):
+    if not slots.take(community_id, options.max_streams, options.max_total):
         yield f"retry: {options.busy_retry_ms}\n\n"
         with sessions() as session:
             chunks = [_event(r, render) for r in newer(session, community_id, after)]
@@ -180,7 +202,7 @@ def events(
         yield f"retry: {options.retry_ms}\n\n"
         yield from _live(sessions, community_id, after, render, options)
     finally:
-        slots.give_back()
+        slots.give_back(community_id)
 
 
 def _live(

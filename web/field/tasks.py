@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from routing.territories import Progress
 from web.field.routes import RouteOptions, compute_all, prune
-from web.jobs import JobQueue, register
+from web.jobs import JobLimitError, JobQueue, register
 from web.models import Community, TerritoryPlanRecord
-from web.plans import latest_plan
+from web.plans import PUBLICATION_ORDER, latest_plan
 
 KIND = "field_routes"
+log = logging.getLogger(__name__)
 
 
 def route_options(config: Mapping[str, Any]) -> RouteOptions:
@@ -33,7 +35,8 @@ def route_options(config: Mapping[str, Any]) -> RouteOptions:
 
 def plans_to_keep(session: Session, community: Community) -> list[int]:
     """Plans whose stored routes stay: the published, the newest, and the one published
-    before the current: phones that opened it may still send records for its stops."""
+    before the current (by publication time): phones that opened it may still send
+    records for its stops."""
     published = latest_plan(session, community, published=True)
     newest = latest_plan(session, community)
     keep = {p.id for p in (published, newest) if p is not None}
@@ -43,9 +46,9 @@ def plans_to_keep(session: Session, community: Community) -> list[int]:
             .where(
                 TerritoryPlanRecord.community_id == community.id,
                 TerritoryPlanRecord.published_at.is_not(None),
-                TerritoryPlanRecord.id < published.id,
+                TerritoryPlanRecord.id != published.id,
             )
-            .order_by(TerritoryPlanRecord.id.desc())
+            .order_by(*PUBLICATION_ORDER)
             .limit(1)
         )
         keep |= {previous} if previous is not None else set()
@@ -91,7 +94,15 @@ def field_routes_task(
     return prepare_routes(session, community, options, progress)
 
 
-def start(queue: JobQueue, community: Community, options: RouteOptions) -> int:
-    """Submit a team-route job for the community's published plan; returns the job id."""
+def start(queue: JobQueue, community: Community, options: RouteOptions) -> int | None:
+    """Submit a team-route job for the community's published plan; returns the job id.
+
+    None when the community has as many jobs as it may: the publish stands, and each
+    phone computes its team's route when it first opens (``routes.ensure``).
+    """
     params = {"solver": options.solver, "time_limit_s": options.time_limit_s}
-    return queue.submit(community.id, KIND, params)
+    try:
+        return queue.submit(community.id, KIND, params)
+    except JobLimitError as error:
+        log.warning("team routes not queued after a publish: %s", error)
+        return None

@@ -30,6 +30,8 @@ from web.models import (
     TeamLink,
     TerritoryPlanRecord,
 )
+from web.plans import PUBLICATION_ORDER
+from web.schema import json_body
 from web.tiles import tiles
 
 _LIMITER = "redvest.field_limiter"
@@ -105,13 +107,13 @@ _NEWEST_ROUTE = (
         TerritoryPlanRecord.community_id == bindparam("community"),
         TerritoryPlanRecord.published_at.is_not(None),
     )
-    .order_by(TerritoryPlanRecord.id.desc())
+    .order_by(*PUBLICATION_ORDER)
     .limit(1)
 )
 
 
 def _route(link: TeamLink) -> _Route:
-    """The team's stored route for the newest published plan (none before a plan is
+    """The team's stored route for the plan published last (none before a plan is
     published) and the community's privacy switches: two indexed reads at most."""
     found = (
         get_session()
@@ -253,7 +255,7 @@ def api_visit(token: str) -> tuple[Response, int]:
     """Record a visit (201; 200 when its key was already stored)."""
     link = _link(token)
     try:
-        visit = records.VisitInput.parse(request.get_json(silent=True) or {})
+        visit = records.VisitInput.parse(json_body())
         record, new = records.save(get_session(), link, visit)
     except ValueError as error:
         return jsonify({"error": str(error)}), 400

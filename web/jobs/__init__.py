@@ -2,6 +2,7 @@
 
 from web.jobs.queue import (
     JobCancelledError,
+    JobLimitError,
     JobQueue,
     JobState,
     ThreadJobQueue,
@@ -13,6 +14,7 @@ from web.jobs.queue import (
 
 __all__ = [
     "JobCancelledError",
+    "JobLimitError",
     "JobQueue",
     "JobState",
     "ThreadJobQueue",

@@ -3,6 +3,10 @@
 A job is a registered task function ``(session, community, params, progress) -> result``
 run by id. ``run_job`` needs nothing but a session factory and the job id, so a Celery
 worker can run the same jobs later; the database row is the only shared state.
+
+Each community may have ``cap`` jobs queued or running (``JobLimitError`` beyond, a 429);
+the worker threads take the next job round robin by community, so one community's many
+jobs never hold back another's; jobs queued when the server stopped run after it starts.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,9 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from flask import Flask, current_app
-from sqlalchemy import select, update
+from flask import Flask, current_app, jsonify, render_template, request
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.wrappers import Response
 
 from routing.territories import Progress
 from web.models import Community, JobRecord
@@ -33,11 +39,25 @@ ACTIVE = ("queued", "running")
 FINISHED = ("done", "failed", "cancelled")
 # Progress is written at most this often: a solver may report hundreds of steps.
 WRITE_EVERY_S = 0.25
+# Jobs one community may have queued or running at once (JOB_CAP_PER_COMMUNITY).
+DEFAULT_CAP = 6
+INTERRUPTED = "interrupted: the server was restarted while this job ran; start it again"
 _KEY = "redvest.jobs"
 
 
 class JobCancelledError(Exception):
     """Raised inside a task when its job was cancelled."""
+
+
+class JobLimitError(RuntimeError):
+    """A community already has as many jobs queued or running as it may (answered 429)."""
+
+    def __init__(self, community_id: int, cap: int) -> None:
+        super().__init__(
+            f"community {community_id} has {cap} jobs queued or running already:"
+            " wait until one has finished (or cancel one), then try again"
+        )
+        self.community_id, self.cap = community_id, cap
 
 
 def register(kind: str) -> Callable[[Task], Task]:
@@ -153,16 +173,65 @@ class _Reporter:
         _set(self.sessions, self.job_id, progress=float(fraction), message=message[:200])
 
 
+def active_jobs(session: Session, community_id: int) -> int:
+    """How many jobs of the community are queued or running."""
+    query = select(func.count()).where(
+        JobRecord.community_id == community_id, JobRecord.status.in_(ACTIVE)
+    )
+    return int(session.scalar(query) or 0)
+
+
+def next_job(session: Session, after_community: int | None) -> tuple[int, int] | None:
+    """(community, job id) to run next: the oldest queued job of the first community after
+    ``after_community`` (by id, wrapping round) that has one; None when nothing waits."""
+    rows = session.execute(
+        select(JobRecord.community_id, func.min(JobRecord.id))
+        .where(JobRecord.status == "queued")
+        .group_by(JobRecord.community_id)
+        .order_by(JobRecord.community_id)
+    ).all()
+    if not rows:
+        return None
+    later = [r for r in rows if after_community is None or r[0] > after_community]
+    community, job_id = (later or rows)[0]
+    return int(community), int(job_id)
+
+
+def claim(sessions: sessionmaker[Session], job_id: int) -> bool:
+    """Mark a queued job running by this process; False when it is not queued any more
+    (another worker took it) or was cancelled (then it is marked so)."""
+    with sessions() as session:
+        taken = session.execute(
+            update(JobRecord)
+            .where(
+                JobRecord.id == job_id,
+                JobRecord.status == "queued",
+                JobRecord.cancel_requested.is_(False),
+            )
+            .values(status="running", worker=_worker_name(), message="", updated_at=_now())
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            session.execute(
+                update(JobRecord)
+                .where(JobRecord.id == job_id, JobRecord.status == "queued")
+                .values(status="cancelled", updated_at=_now())
+            )
+        session.commit()
+        return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
+
+
 def run_job(sessions: sessionmaker[Session], job_id: int) -> None:
     """Run one queued job to its end, recording every state change in its row."""
+    if claim(sessions, job_id):
+        _execute(sessions, job_id)
+
+
+def _execute(sessions: sessionmaker[Session], job_id: int) -> None:
+    """Run a claimed job's task and record how it ended."""
     with sessions() as session:
         row = session.get(JobRecord, job_id)
-        if row is None or row.status != "queued":
+        if row is None:
             return
-        if row.cancel_requested:
-            _set(sessions, job_id, status="cancelled")
-            return
-        _set(sessions, job_id, status="running", worker=_worker_name(), message="")
         community = session.get(Community, row.community_id)
         task = TASKS.get(row.kind)
         try:
@@ -184,38 +253,77 @@ def run_job(sessions: sessionmaker[Session], job_id: int) -> None:
 
 
 class ThreadJobQueue:
-    """Jobs run by worker threads of this process; their state lives in the database."""
+    """Jobs run by worker threads of this process; their state lives in the database.
 
-    def __init__(self, sessions: sessionmaker[Session], workers: int = 2) -> None:
-        self.sessions = sessions
+    Every submit adds one turn of a worker thread; a turn runs the next job round robin
+    by community (``next_job``), not the job that added it, so a community with many
+    jobs waiting takes one turn in each round.
+    """
+
+    def __init__(
+        self, sessions: sessionmaker[Session], workers: int = 2, cap: int = DEFAULT_CAP
+    ) -> None:
+        if workers < 1 or cap < 1:
+            raise ValueError(f"workers and cap must be >= 1, got {workers} and {cap}")
+        self.sessions, self.cap = sessions, cap
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="redvest-job")
-        self._forget_orphans()
+        self._lock = threading.Lock()
+        self._last: int | None = None  # the community served last
+        self._recover()
 
-    def _forget_orphans(self) -> None:
-        # Jobs another (ended) process on this machine was running will never finish.
+    def _recover(self) -> None:
+        """After a restart: jobs another (ended) process on this machine was running are
+        marked failed as interrupted; queued jobs get a turn each and run."""
         host = socket.gethostname() + ":"
         with self.sessions() as session:
             session.execute(
                 update(JobRecord)
                 .where(
-                    JobRecord.status.in_(ACTIVE),
+                    JobRecord.status == "running",
                     JobRecord.worker.like(host + "%"),
                     JobRecord.worker != _worker_name(),
                 )
-                .values(status="failed", error="interrupted: the server was restarted")
+                .values(status="failed", error=INTERRUPTED, updated_at=_now())
             )
             session.commit()
+            waiting = session.scalar(select(func.count()).where(JobRecord.status == "queued"))
+        for _ in range(int(waiting or 0)):
+            self.executor.submit(self._turn)
+
+    def _turn(self) -> None:
+        """Run the next job of the next community that has one (nothing when none waits)."""
+        while True:
+            with self._lock:
+                with self.sessions() as session:
+                    found = next_job(session, self._last)
+                if found is None:
+                    return
+                self._last = found[0]
+                claimed = claim(self.sessions, found[1])
+            if claimed:
+                _execute(self.sessions, found[1])
+                return
 
     def submit(self, community_id: int, kind: str, params: dict[str, Any]) -> int:
-        """Queue a job and return its id at once."""
+        """Queue a job and return its id at once.
+
+        Raises
+        ------
+        ValueError
+            An unknown kind.
+        JobLimitError
+            The community has ``cap`` jobs queued or running already.
+        """
         if kind not in TASKS:
             raise ValueError(f"unknown job kind {kind!r}")
         with self.sessions() as session:
+            if active_jobs(session, community_id) >= self.cap:
+                raise JobLimitError(community_id, self.cap)
             row = JobRecord(community_id=community_id, kind=kind, params=json.dumps(params))
             session.add(row)
             session.commit()
             job_id = row.id
-        self.executor.submit(run_job, self.sessions, job_id)
+        self.executor.submit(self._turn)
         return job_id
 
     def state(self, job_id: int) -> JobState | None:
@@ -225,12 +333,14 @@ class ThreadJobQueue:
             return JobState.of(row) if row is not None else None
 
     def cancel(self, job_id: int) -> None:
-        """Ask a job to stop; a queued job never starts."""
+        """Ask a job to stop; a queued job is cancelled at once and never starts."""
         with self.sessions() as session:
             row = session.get(JobRecord, job_id)
             if row is None or row.status in FINISHED:
                 return
             row.cancel_requested = True
+            if row.status == "queued":
+                row.status = "cancelled"
             row.updated_at = _now()
             session.commit()
 
@@ -251,11 +361,21 @@ def latest_job(session: Session, community_id: int, kind: str) -> JobState | Non
 
 
 def init_app(app: Flask, sessions: sessionmaker[Session]) -> None:
-    """Give ``app`` its job queue (threads by default; ``JOB_QUEUE`` may supply another)."""
+    """Give ``app`` its job queue (threads by default; ``JOB_QUEUE`` may supply another)
+    and answer ``JobLimitError`` with 429 on pages and in the API."""
     queue = app.config.get("JOB_QUEUE") or ThreadJobQueue(
-        sessions, int(app.config.get("JOB_WORKERS", 2))
+        sessions,
+        int(app.config.get("JOB_WORKERS", 2)),
+        int(app.config.get("JOB_CAP_PER_COMMUNITY", DEFAULT_CAP)),
     )
     app.extensions[_KEY] = queue
+    app.register_error_handler(JobLimitError, _too_many_jobs)
+
+
+def _too_many_jobs(error: JobLimitError) -> tuple[Response | str, int]:
+    if request.path.startswith("/api/"):
+        return jsonify({"error": str(error)}), 429
+    return render_template("error.html", code=429, message=str(error)), 429
 
 
 def get_queue() -> JobQueue:

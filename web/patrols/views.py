@@ -17,16 +17,20 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.access import community_for
+from web.auth.throttle import public_limits, public_page_limit
 from web.db import get_session
 from web.downloads import finished_job_file
-from web.extensions import login_manager
+from web.extensions import limiter, login_manager
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
+from web.links import public_base
 from web.patrols import bp, tasks
 from web.patrols.pages import exports_root
 
-# The route sheets' phone pages (web.patrols.phone) open from a printed QR code: no log-in.
+# The route sheets' phone pages (web.patrols.phone) open from a printed QR code: no log-in,
+# so a limit per address (PUBLIC_PAGE_LIMIT) keeps anyone from hammering them.
 PUBLIC = frozenset({"patrols.route_page", "patrols.route_map"})
+limiter.limit(public_page_limit, exempt_when=public_limits(PUBLIC))(bp)
 
 
 @bp.before_request
@@ -63,8 +67,8 @@ def generate(community_id: int) -> Response:
     except ValueError as error:
         flash(str(error), "error")
     else:
-        # url_root keeps a mount prefix, so the sheets' QR codes reach this service.
-        tasks.start(get_queue(), community, patrol_request, root(), request.url_root.rstrip("/"))
+        # The sheets' QR codes must reach this service: the configured public URL.
+        tasks.start(get_queue(), community, patrol_request, root(), public_base())
         flash(_("已开始计算巡逻路线和排班"), "info")
     return redirect(url_for(".show", community_id=community.id))
 

@@ -34,8 +34,7 @@
     cell(row, v.rented === null ? '' : (v.rented ? words.rented : words.owned));
     cell(row, v.residents || '');
     cell(row, v.since);
-    cell(row, v.vulnerable);
-    if (editor) { cell(row, v.requests); }
+    if (editor) { cell(row, v.vulnerable); cell(row, v.requests); }
     var empty = document.getElementById('visits-empty');
     if (empty) { empty.remove(); }
     body.insertBefore(row, body.firstChild);

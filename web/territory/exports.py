@@ -6,13 +6,15 @@ import geopandas as gpd
 import pandas as pd
 from markupsafe import escape
 
+from routing.spreadsheet import formula_safe
 from web.territory.maps import team_areas
 
 
 def assignment_csv(assignment: pd.DataFrame) -> str:
-    """household_id, team_id, building_id, floor, workload_s (UTF-8 with BOM for Excel)."""
+    """household_id, team_id, building_id, floor, workload_s (UTF-8 with BOM for Excel; text
+    cells that start like a formula get a leading ``'``)."""
     frame = assignment.rename(columns={"workload": "workload_s"}).round({"workload_s": 1})
-    return "\ufeff" + frame.to_csv(index=False)
+    return "\ufeff" + formula_safe(frame).to_csv(index=False)
 
 
 def areas_geojson(buildings: gpd.GeoDataFrame, assignment: pd.DataFrame) -> str:
