@@ -250,3 +250,28 @@ def test_the_openapi_document_describes_what_is_validated() -> None:
                 assert "400" in operation["responses"], (method, path)
     visits = spec["paths"]["/communities/{community_id}/visits"]["get"]
     assert any(p["name"] == "after" and p["in"] == "query" for p in visits["parameters"])
+
+
+def test_an_import_jobs_problems_are_for_editors_only(app_rw: Flask) -> None:
+    # An import's problems quote cells of the register (here a phone number), so a viewer
+    # of the community must not read them through the job API; its coordinator may.
+    from tests.web.conftest import PASSWORD
+    from web.db import sessions
+    from web.models import JobRecord
+
+    result = {"problems": [{"file": "h.csv", "row": 2, "field": "联系电话",
+                            "message": "not a phone number: '138-0013-8000x'"}]}  # fmt: skip
+    with sessions(app_rw)() as session:
+        row = JobRecord(community_id=1, kind="import", status="failed", result=json.dumps(result))
+        session.add(row)
+        session.commit()
+        job_id = row.id
+    viewer = app_rw.test_client()
+    login(viewer, "viewer", PASSWORD)
+    refused = viewer.get(f"/api/v1/jobs/{job_id}")
+    assert refused.status_code == 403
+    assert b"138-0013" not in refused.data
+    coordinator, _ = _coordinator(app_rw)
+    shown = coordinator.get(f"/api/v1/jobs/{job_id}")
+    assert shown.status_code == 200
+    assert shown.get_json()["result"] == result
