@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
+from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
 from routing.costs import CostParameters
@@ -206,20 +207,32 @@ class _Setup:
         return float(walk.sum()) + stops
 
     def guess(self, slot_s: float, stop_s: float, cap: int | None) -> int:
-        """The first count whose predicted longest route fits: the single walk shared
-        with the split's usual overhead, plus each route's share of the checkpoints."""
+        """The first count whose predicted longest route fits: an even share of the
+        single walk with the split's usual overhead, the way out to the route's streets
+        and back (twice their mean distance from the start), and its checkpoints."""
         walk_s, stops = self.seconds(self.single.walk), self.stops_on_streets()
+        access_s = 2 * self.mean_distance_m() / self.network.speed.speed_mps
         for k in range(1, MAX_ROUTES + 1):
             per_route = stops / k if cap is None else min(cap, stops / k)
-            if walk_s * SPLIT_OVERHEAD / k + stop_s * per_route <= slot_s:
+            way = access_s if k > 1 else 0.0  # a single route is the postman walk itself
+            if walk_s * SPLIT_OVERHEAD / k + way + stop_s * per_route <= slot_s:
                 return k
         return MAX_ROUTES
 
+    def mean_distance_m(self) -> float:
+        """Mean walking distance from the start to the required streets (by length)."""
+        dist = dijkstra(self.graph.csr, directed=False, indices=self.start_node)
+        rows = np.flatnonzero(self.mask)
+        near = np.minimum(dist[self.graph.u[rows]], dist[self.graph.v[rows]])
+        length = self.graph.length_m[rows]
+        near = np.where(np.isfinite(near), near + length / 2, 0.0)
+        return float((near * length).sum() / max(length.sum(), 1e-9))
 
-# Most routes the slot search tries; the longest split route is about this much longer
-# than an even share of the single walk (bench/RESULTS.md: 1.01..1.06 for K = 2..6).
+
+# Most routes the slot search tries; besides the way out and back, the longest split
+# route is about this much longer than an even share of the single walk (bench/RESULTS.md).
 MAX_ROUTES: Final = 200
-SPLIT_OVERHEAD: Final = 1.05
+SPLIT_OVERHEAD: Final = 1.02
 
 
 def _plan(

@@ -67,7 +67,7 @@ class SlotTooShortError(ValueError):
             )
         elif self.bound:
             why = (
-                f"even shared perfectly evenly each would take at least "
+                f"shared perfectly evenly, each would take at least "
                 f"{_minutes(self.longest_s)} min, {_minutes(self.over_s)} min over"
             )
         else:
