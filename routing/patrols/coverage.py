@@ -146,6 +146,7 @@ def plan_patrol_routes(
             work_s=setup.work_s(kind.stop_s, max_checkpoints),
             guess=setup.guess(slot_s, kind.stop_s, max_checkpoints),
             upper=min(int(setup.mask.sum()), MAX_ROUTES),
+            reach_s=setup.reach_s(),
         )
     return replace(plan, elapsed_s=time.perf_counter() - started)
 
@@ -218,6 +219,18 @@ class _Setup:
             if walk_s * SPLIT_OVERHEAD / k + way + stop_s * per_route <= slot_s:
                 return k
         return MAX_ROUTES
+
+    def reach_s(self) -> float:
+        """The farthest required street's round trip: to one end, along it, back."""
+        edges = self.network.edges
+        seconds = self.network.speed.edge_time_s(
+            edges["length_m"].to_numpy(dtype=float), edges["highway"].to_numpy()
+        )
+        timed = StreetGraph(self.graph.u, self.graph.v, seconds, self.graph.n)
+        there = dijkstra(timed.csr, directed=False, indices=self.start_node)
+        rows = np.flatnonzero(self.mask)
+        trip = there[self.graph.u[rows]] + seconds[rows] + there[self.graph.v[rows]]
+        return float(trip.max())
 
     def mean_distance_m(self) -> float:
         """Mean walking distance from the start to the required streets (by length)."""

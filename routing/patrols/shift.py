@@ -17,8 +17,8 @@ class SlotTooShortError(ValueError):
 
     Attributes
     ----------
-    routes : int
-        The count asked for.
+    routes : int or None
+        The count asked for (None: the fewest were asked for).
     slot_s : float
         The slot length.
     longest_s : float
@@ -28,6 +28,8 @@ class SlotTooShortError(ValueError):
         The fewest routes found to fit; None when no count fits.
     bound : bool
         ``longest_s`` is the even-share lower bound.
+    reach : bool
+        ``longest_s`` is the farthest street's round trip from the start: no count fits.
     unplaced : int
         Stops left out by ``routes`` routes (checkpoints, floor bands); 0 for streets.
     unplaced_s : float
@@ -36,17 +38,18 @@ class SlotTooShortError(ValueError):
 
     def __init__(
         self,
-        routes: int,
+        routes: int | None,
         slot_s: float,
         longest_s: float,
         suggested: int | None,
         *,
         bound: bool = False,
+        reach: bool = False,
         unplaced: int = 0,
         unplaced_s: float = 0.0,
     ):
         self.routes, self.slot_s, self.longest_s = routes, slot_s, longest_s
-        self.suggested, self.bound = suggested, bound
+        self.suggested, self.bound, self.reach = suggested, bound, reach
         self.unplaced, self.unplaced_s = unplaced, unplaced_s
         super().__init__(self._message())
 
@@ -59,7 +62,16 @@ class SlotTooShortError(ValueError):
 
     def _message(self) -> str:
         slot = _minutes(self.slot_s)
-        head = f"{self.routes} route(s) do not fit {slot}-minute slots: "
+        if self.routes is None:
+            head = f"no number of routes fits {slot}-minute slots: "
+        else:
+            head = f"{self.routes} route(s) do not fit {slot}-minute slots: "
+        if self.reach:
+            return head + (
+                f"the street farthest from the start takes {_minutes(self.longest_s)} min "
+                f"there and back alone, {_minutes(self.over_s)} min over; choose a longer "
+                "slot, a smaller area or another start"
+            )
         if self.unplaced:
             why = (
                 f"{self.unplaced} stop(s) do not fit into them "
@@ -112,15 +124,18 @@ def fit_routes(
     work_s: float,
     guess: int,
     upper: int,
+    reach_s: float = 0.0,
 ) -> P:
     """The plan with the fewest routes whose longest fits the slot, or with ``routes``.
 
     The lower bound is ``work_s`` ÷ ``slot_s`` routes. From ``guess`` (at least the
-    bound) the count goes up until the longest route fits, then down while it still
-    fits and stays at or above the bound. With ``routes`` the plan of that count is
-    returned when it fits; otherwise ``SlotTooShortError`` names the overrun (the even share
-    ``work_s`` ÷ ``routes`` when that alone exceeds the slot, without planning it) and
-    the count the search finds.
+    bound) the count goes up until the longest route fits, each next count predicted from
+    the counts tried (a longest route of ``a + b / k``, ``next_count``); then the fewest
+    that fit is found between the last count that did not and the first that did (one
+    count below first, then bisection). With ``routes`` the plan of that count is
+    returned when it fits; otherwise ``SlotTooShortError`` names the overrun (the even
+    share ``work_s`` ÷ ``routes`` when that alone exceeds the slot, without planning it)
+    and the count the search finds.
 
     Parameters
     ----------
@@ -138,12 +153,17 @@ def fit_routes(
         Where the search starts.
     upper : int
         Most routes tried.
+    reach_s : float
+        The longest any route must take (e.g. to the farthest street and back): when
+        it exceeds the slot no count fits, said at once.
 
     Returns
     -------
     plan
         A plan whose longest route is at most ``slot_s``.
     """
+    if reach_s > slot_s + 1e-6:
+        raise SlotTooShortError(routes, slot_s, reach_s, None, reach=True)
     lower = lower_bound(work_s, slot_s)
     plans: dict[int, P] = {}
 
@@ -155,25 +175,61 @@ def fit_routes(
     def fits(k: int) -> bool:
         return longest_s(plan(k)) <= slot_s + 1e-6
 
-    def search(start: int) -> int | None:
-        k = max(start, lower)
-        while k <= upper and not fits(k):
-            k += 1
-        if k > upper:
-            return None
-        while k - 1 >= max(lower, 1) and (routes is None or k - 1 > routes) and fits(k - 1):
+    def search(start: int, below: int) -> int | None:
+        """The fewest fitting count from ``start``; ``below`` is known not to fit."""
+        k, tried = max(start, below + 1), []
+        while not fits(k):
+            tried.append((k, longest_s(plan(k))))
+            below = k
+            if k >= upper:
+                return None
+            k = next_count(tried, slot_s, upper)
+        if k - 1 > below:  # the usual case: the prediction was right or one too high
+            if not fits(k - 1):
+                return k
             k -= 1
+        while k - below > 1:
+            middle = (below + k) // 2
+            below, k = (below, middle) if fits(middle) else (middle, k)
         return k
 
     if routes is None:
-        found = search(max(guess, lower))
+        found = search(max(guess, lower), lower - 1)
         if found is None:
             raise SlotTooShortError(upper, slot_s, longest_s(plan(upper)), None)
         return plan(found)
     if routes < lower:
         share = work_s / routes
-        raise SlotTooShortError(routes, slot_s, share, search(max(guess, lower)), bound=True)
+        found = search(max(guess, lower), lower - 1)
+        raise SlotTooShortError(routes, slot_s, share, found, bound=True)
     if fits(routes):
         return plan(routes)
     longest = longest_s(plan(routes))
-    raise SlotTooShortError(routes, slot_s, longest, search(max(guess, routes + 1)))
+    raise SlotTooShortError(routes, slot_s, longest, search(max(guess, routes + 1), routes))
+
+
+def next_count(tried: list[tuple[int, float]], slot_s: float, upper: int) -> int:
+    """The next route count to try after counts whose longest route overran the slot.
+
+    The longest route is taken as ``a + b / k`` (a share of the work plus the way out
+    and back): through the last two counts tried, or with ``a = 0`` after the first; the
+    count where it meets the slot, at least one more and at most twice the last.
+
+    Parameters
+    ----------
+    tried : list of (int, float)
+        Counts tried and their longest route, in order.
+    slot_s : float
+        The slot length.
+    upper : int
+        Most routes.
+    """
+    k, longest = tried[-1]
+    guess = k * longest / slot_s
+    if len(tried) >= 2:
+        j, before = tried[-2]
+        if j != k and before != longest:
+            b = (before - longest) / (1 / j - 1 / k)
+            a = longest - b / k
+            guess = b / (slot_s - a) if slot_s > a and b > 0 else 2 * k
+    return int(min(max(math.ceil(guess - 1e-9), k + 1), 2 * k, upper))

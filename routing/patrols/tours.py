@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Final
+import time
+from dataclasses import dataclass, replace
+from typing import Final, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +21,8 @@ IntArray = NDArray[np.intp]
 UNITS_PER_S: Final = 10
 # A stop left out costs this many slots: any tour visiting it is cheaper.
 DROP_SLOTS: Final = 100
+# Least time worth an attempt at one tour fewer.
+ELIMINATE_MIN_S: Final = 0.2
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,9 +101,11 @@ def plan_tours(stops: Stops, routes: int | None, options: PatrolOptions) -> Tour
     A greedy construction (from the start, the stop whose service can begin soonest,
     until none fits the slot) gives a first solution; OR-Tools' guided local search
     then improves it on a time dimension with the stops' hours as windows. For the
-    fewest tours each tour used costs more than all the walking together; with a
-    given count the longest tour is shortened first (global span), and a stop costs
-    ``DROP_SLOTS`` slots when left out (reported in ``dropped``).
+    fewest tours each tour used costs more than all the walking together (half the time
+    limit), then, while time is left, the tour with the least work is taken out and its
+    stops are put back into the others. With a given count the longest tour is
+    shortened first (global span), and a stop costs ``DROP_SLOTS`` slots when left out
+    (reported in ``dropped``).
 
     Parameters
     ----------
@@ -119,14 +124,35 @@ def plan_tours(stops: Stops, routes: int | None, options: PatrolOptions) -> Tour
     if not stops.alone_fits().all():
         raise ValueError("some stops cannot be reached within the slot on their own")
     greedy = _greedy(stops)
-    vehicles = len(greedy) if routes is None else routes
-    if vehicles < 1:
-        raise ValueError("tours need at least one route")
-    start = greedy if routes is None else _pad(greedy, routes)
-    found = _solve(stops, vehicles, start, fewest=routes is None, options=options)
-    if routes is None:
-        found = [r for r in found if r]
-    return _tours(stops, found)
+    if routes is not None:
+        if routes < 1:
+            raise ValueError("tours need at least one route")
+        return _tours(stops, _solve(stops, routes, _pad(greedy, routes), "balance", options))
+    deadline = time.monotonic() + options.time_limit_s
+    half = replace(options, time_limit_s=options.time_limit_s / 2)
+    found = [r for r in _solve(stops, len(greedy), greedy, "fewest", half) if r]
+    return _tours(stops, _eliminate(stops, found, options, deadline))
+
+
+def _eliminate(
+    stops: Stops, found: list[list[int]], options: PatrolOptions, deadline: float
+) -> list[list[int]]:
+    """One tour fewer while the time lasts: the tour with the least work is taken out
+    and its stops put back into the others; stop at the first count that leaves any."""
+    lower = lower_bound(stops.work_s(), stops.slot_s)
+    while len(found) > lower:
+        left = deadline - time.monotonic()
+        if left < ELIMINATE_MIN_S:
+            break
+        work = [float(stops.service_s[r].sum()) for r in found]
+        smallest = int(np.argmin(work))
+        start = [r for i, r in enumerate(found) if i != smallest]
+        budget = replace(options, time_limit_s=left)
+        trial = _solve(stops, len(start), start, "pack", budget)
+        if sum(len(r) for r in trial) < len(stops):
+            break
+        found = [r for r in trial if r]
+    return found
 
 
 def _pad(greedy: list[list[int]], routes: int) -> list[list[int]]:
@@ -160,10 +186,19 @@ def _greedy(stops: Stops) -> list[list[int]]:
     return tours
 
 
+Mode = Literal["fewest", "pack", "balance"]
+
+
 def _solve(
-    stops: Stops, vehicles: int, start: list[list[int]], *, fewest: bool, options: PatrolOptions
+    stops: Stops, vehicles: int, start: list[list[int]], mode: Mode, options: PatrolOptions
 ) -> list[list[int]]:
-    """OR-Tools from ``start``; the start itself when the search finds nothing better."""
+    """OR-Tools from ``start``; the start itself when the search finds nothing better.
+
+    ``fewest``: every stop, each tour used costs more than all walking, then the total
+    duration; ``pack``: stops may be left out at ``DROP_SLOTS`` slots each, then the total
+    duration (tours packed tight, to make room); ``balance``: the same with the longest
+    tour as short as possible first.
+    """
     n = len(stops)
     travel = np.ceil(stops.travel_s * UNITS_PER_S).astype(np.int64)
     service = np.rint(np.r_[0.0, stops.service_s] * UNITS_PER_S).astype(np.int64)
@@ -180,13 +215,14 @@ def _solve(
     for i in range(n):
         index = manager.NodeToIndex(i + 1)
         time_dim.CumulVar(index).SetRange(int(opens[i]), int(min(closes[i], slot)))
-        if not fewest:
+        if mode != "fewest":
             model.AddDisjunction([index], DROP_SLOTS * slot)
-    if fewest:
+    if mode == "fewest":
         model.SetFixedCostOfAllVehicles(int(transit.max()) * (n + 1) + slot * vehicles)
-        time_dim.SetSpanCostCoefficientForAllVehicles(1)
-    else:
+    if mode == "balance":
         time_dim.SetGlobalSpanCostCoefficient(options.span_weight)
+    else:
+        time_dim.SetSpanCostCoefficientForAllVehicles(1)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
