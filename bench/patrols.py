@@ -33,7 +33,7 @@ from routing.network import WalkingNetwork  # noqa: E402
 from routing.patrols import PatrolOptions, RotaOptions, StreetGraph, plan_patrol_routes  # noqa: E402
 from routing.patrols.postman import postman_walk  # noqa: E402
 from routing.patrols.rota import solve_rota  # noqa: E402
-from routing.patrols.shift import lower_bound  # noqa: E402
+from routing.patrols.shift import SlotTooShortError, lower_bound  # noqa: E402
 from routing.patrols.stops import Site  # noqa: E402
 from routing.patrols.tours import Stops, plan_tours  # noqa: E402
 from routing.sources import read_osm  # noqa: E402
@@ -325,21 +325,30 @@ def tours_table(net: WalkingNetwork) -> None:
 def slot_table(net: WalkingNetwork) -> None:
     edges = net.edges
     walking = float(net.speed.edge_time_s(edges["length_m"], edges["highway"]).sum())
+    single = plan_patrol_routes(net, 1).routes[0].time_s  # the Chinese-postman walk
     print(f"\nStreet routes in slots (whole network, {edges['length_m'].sum() / 1000:.2f} km, "
           f"{walking / 3600:.1f} h of walking at {net.speed.speed_mps} m/s; "
           f"OR-Tools {SPLIT_LIMIT_S:g} s per count tried):\n")  # fmt: skip
-    print("| slot (min) | lower bound (length ÷ slot) | routes | routes / bound | longest min "
-          "| mean min | all routes h / walking h | time (s) |")  # fmt: skip
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| slot (min) | lower bound (length ÷ slot) | postman walk ÷ slot | routes "
+          "| routes / bound | longest min | mean min | all routes h / walking h "
+          "| time (s) |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for minutes in SLOT_MINUTES:
         options = PatrolOptions(time_limit_s=SPLIT_LIMIT_S)
         started = time.perf_counter()
-        plan = plan_patrol_routes(net, slot_s=minutes * 60.0, options=options)
+        bound = lower_bound(walking, minutes * 60.0)
+        walk = lower_bound(single, minutes * 60.0)
+        try:
+            plan = plan_patrol_routes(net, slot_s=minutes * 60.0, options=options)
+        except SlotTooShortError as error:
+            elapsed = time.perf_counter() - started
+            print(f"| {minutes} | {bound} | {walk} | refused | – | {error.longest_s / 60:.0f} "
+                  f"(farthest street there and back) | – | – | {elapsed:.1f} |")  # fmt: skip
+            continue
         elapsed = time.perf_counter() - started
         times = np.array([r.time_s for r in plan.routes])
-        bound = lower_bound(walking, minutes * 60.0)
         print(
-            f"| {minutes} | {bound} | {len(plan.routes)} | {len(plan.routes) / bound:.2f} "
+            f"| {minutes} | {bound} | {walk} | {len(plan.routes)} | {len(plan.routes) / bound:.2f} "
             f"| {times.max() / 60:.0f} | {times.mean() / 60:.0f} "
             f"| {times.sum() / walking:.2f} | {elapsed:.1f} |"
         )
