@@ -1,10 +1,14 @@
-"""Patrol routes against the exact Chinese-postman optimum and networkx; K-split balance; rota.
+"""Patrol routes against the exact Chinese-postman optimum and networkx; K-split balance; rota;
+checkpoint tours against PyVRP; street routes in slots against the length lower bound.
 
-Run from the repository root: ``.venv/bin/python bench/patrols.py``. Prints markdown tables.
-The exact optimum is the same construction with the *complete* graph of odd nodes in the
-matching (rustworkx blossom), so the gap measures the 40-nearest candidate restriction;
-``networkx.eulerize`` pairs odd nodes by hop count and is run where it finishes (its
-pure-Python matching is cubic in the odd nodes).
+Run from the repository root: ``.venv/bin/python bench/patrols.py [SECTION …]`` (PyVRP:
+the bench extra; sections cpp split gdb rota tours slots, default all). Prints markdown
+tables. The exact optimum is the same construction with the
+*complete* graph of odd nodes in the matching (rustworkx blossom), so the gap measures the
+40-nearest candidate restriction; ``networkx.eulerize`` pairs odd nodes by hop count and
+is run where it finishes (its pure-Python matching is cubic in the odd nodes). Checkpoint
+tours: redvest's OR-Tools tours and PyVRP solve the same walking matrix with the same
+stops, slot and hours, and both answers are timed by the same schedule.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ from routing.network import WalkingNetwork  # noqa: E402
 from routing.patrols import PatrolOptions, RotaOptions, StreetGraph, plan_patrol_routes  # noqa: E402
 from routing.patrols.postman import postman_walk  # noqa: E402
 from routing.patrols.rota import solve_rota  # noqa: E402
+from routing.patrols.shift import SlotTooShortError, lower_bound  # noqa: E402
+from routing.patrols.stops import Site  # noqa: E402
+from routing.patrols.tours import Stops, plan_tours  # noqa: E402
 from routing.sources import read_osm  # noqa: E402
 
 PBF = ROOT / "data" / "osm" / "helsinki.osm.pbf"
@@ -37,6 +44,11 @@ RADII_M = (300, 600)
 TEAMS = (2, 3, 4, 5, 6)
 SPLIT_LIMIT_S = 5.0
 EULERIZE_MAX_ODD = 700  # above this networkx.eulerize takes hours
+CHECKPOINTS = 200
+STOP_S = 600.0  # 10-minute stops
+SLOT_S = 7200.0  # 120-minute slots
+TOUR_LIMIT_S = 20.0  # each solver's budget on the checkpoint tours
+SLOT_MINUTES = (60, 90, 120, 180)
 
 
 def load() -> str:
@@ -229,18 +241,140 @@ def rota_table() -> None:
         print(f"- {conflict}")
 
 
+def checkpoint_stops(net: WalkingNetwork, hours: bool) -> Stops:
+    """200 points mid-street across the network (seed 5), 10-minute stops, 120-minute
+    slots; with ``hours`` every fifth point must be begun inside a 40-minute window."""
+    rng = np.random.default_rng(5)
+    rows = rng.choice(net.edge_count, CHECKPOINTS, replace=False)
+    middle = net.edges.geometry.iloc[rows].to_crs(net.crs).interpolate(0.5, normalized=True)
+    points = middle.to_crs(4326)
+    site = Site.on_network(net, None, points.x.to_numpy(), points.y.to_numpy())
+    opens, closes = np.zeros(CHECKPOINTS), np.full(CHECKPOINTS, SLOT_S)
+    if hours:
+        timed = np.arange(0, CHECKPOINTS, 5)
+        opens[timed] = rng.choice([0.0, 1200.0, 2400.0, 3600.0, 4800.0], len(timed))
+        closes[timed] = opens[timed] + 2400.0
+    return Stops(site.time_s, np.full(CHECKPOINTS, STOP_S), opens, closes, SLOT_S)
+
+
+def pyvrp_tours(stops: Stops, seconds: float) -> tuple[list[list[int]], float]:
+    """PyVRP on the same matrix (seconds rounded up): fewest vehicles, then duration."""
+    from pyvrp import Model
+    from pyvrp.stop import MaxRuntime
+
+    n, slot = len(stops), int(stops.slot_s)
+    travel = np.ceil(stops.travel_s).astype(int)
+    model = Model()
+    places = [model.add_location(x=0.0, y=0.0) for _ in range(n + 1)]
+    model.add_depot(places[0], tw_early=0, tw_late=slot)
+    model.add_vehicle_type(
+        num_available=n, fixed_cost=slot * n, tw_early=0, tw_late=slot, shift_duration=slot,
+        unit_distance_cost=0, unit_duration_cost=1,
+    )  # fmt: skip
+    for i in range(n):
+        model.add_client(
+            places[i + 1], service_duration=int(stops.service_s[i]),
+            tw_early=int(np.ceil(stops.opens[i])), tw_late=int(stops.closes[i]),
+        )  # fmt: skip
+    for a in range(n + 1):
+        for b in range(n + 1):
+            if a != b:
+                model.add_edge(places[a], places[b], distance=0, duration=int(travel[a, b]))
+    started = time.perf_counter()
+    result = model.solve(stop=MaxRuntime(seconds), seed=0, display=False)
+    elapsed = time.perf_counter() - started
+    if not result.is_feasible():
+        return [], elapsed
+    routes = result.best.routes()
+    return [[a.idx for a in route if a.is_client()] for route in routes], elapsed  # 0-based clients
+
+
+def tours_table(net: WalkingNetwork) -> None:
+    print(
+        f"\nCheckpoint tours: {CHECKPOINTS} points, {STOP_S / 60:.0f}-minute stops, "
+        f"{SLOT_S / 60:.0f}-minute slots, each solver {TOUR_LIMIT_S:g} s on the same matrix:\n"
+    )
+    print("| points | hours | lower bound | solver | routes | total h | longest min | "
+          "all stops | within slot and hours | time (s) |")  # fmt: skip
+    print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    for hours in (False, True):
+        stops = checkpoint_stops(net, hours)
+        bound = lower_bound(stops.work_s(), SLOT_S)
+        started = time.perf_counter()
+        ours = plan_tours(stops, None, PatrolOptions(time_limit_s=TOUR_LIMIT_S))
+        rows = [("redvest (OR-Tools)", [list(r) for r in ours.routes],
+                 time.perf_counter() - started)]  # fmt: skip
+        theirs, elapsed = pyvrp_tours(stops, TOUR_LIMIT_S)
+        rows.append(("PyVRP", theirs, elapsed))
+        label = "1 in 5, 40 min" if hours else "none"
+        for name, routes, seconds in rows:
+            ends, ok = [], True
+            for route in routes:
+                begin, end, _ = stops.schedule(route)
+                ends.append(end)
+                ok &= bool((begin >= stops.opens[route] - 1e-6).all())
+                ok &= bool((begin <= stops.closes[route] + 1e-6).all()) and end <= SLOT_S + 1e-6
+            every = sorted(v for r in routes for v in r) == list(range(len(stops)))
+            print(
+                f"| {CHECKPOINTS} | {label} | {bound} | {name} | {len(routes)} "
+                f"| {sum(ends) / 3600:.2f} | {max(ends, default=0) / 60:.0f} "
+                f"| {'yes' if every else 'no'} | {'yes' if ok else 'no'} | {seconds:.1f} |"
+            )
+
+
+def slot_table(net: WalkingNetwork) -> None:
+    edges = net.edges
+    walking = float(net.speed.edge_time_s(edges["length_m"], edges["highway"]).sum())
+    single = plan_patrol_routes(net, 1).routes[0].time_s  # the Chinese-postman walk
+    print(f"\nStreet routes in slots (whole network, {edges['length_m'].sum() / 1000:.2f} km, "
+          f"{walking / 3600:.1f} h of walking at {net.speed.speed_mps} m/s; "
+          f"OR-Tools {SPLIT_LIMIT_S:g} s per count tried):\n")  # fmt: skip
+    print("| slot (min) | lower bound (length ÷ slot) | postman walk ÷ slot | routes "
+          "| routes / bound | longest min | mean min | all routes h / walking h "
+          "| time (s) |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for minutes in SLOT_MINUTES:
+        options = PatrolOptions(time_limit_s=SPLIT_LIMIT_S)
+        started = time.perf_counter()
+        bound = lower_bound(walking, minutes * 60.0)
+        walk = lower_bound(single, minutes * 60.0)
+        try:
+            plan = plan_patrol_routes(net, slot_s=minutes * 60.0, options=options)
+        except SlotTooShortError as error:
+            elapsed = time.perf_counter() - started
+            print(f"| {minutes} | {bound} | {walk} | refused | – | {error.longest_s / 60:.0f} "
+                  f"(farthest street there and back) | – | – | {elapsed:.1f} |")  # fmt: skip
+            continue
+        elapsed = time.perf_counter() - started
+        times = np.array([r.time_s for r in plan.routes])
+        print(
+            f"| {minutes} | {bound} | {walk} | {len(plan.routes)} | {len(plan.routes) / bound:.2f} "
+            f"| {times.max() / 60:.0f} | {times.mean() / 60:.0f} "
+            f"| {times.sum() / walking:.2f} | {elapsed:.1f} |"
+        )
+
+
 def main() -> None:
     print(f"load average (1, 5, 15 min) at start: {load()}\n")
     started = time.perf_counter()
     net = WalkingNetwork.from_edges(read_osm(PBF).walk_edges)
     print(f"Helsinki walking network: {net.edge_count:,} edges, {net.node_count:,} nodes; "
           f"read + build {time.perf_counter() - started:.2f} s\n")  # fmt: skip
-    areas = {f"{r} m radius": sub_network(net, r) for r in RADII_M}
-    areas["whole network"] = net
-    cpp_table(areas)
-    split_table(net)
-    gdb_table()
-    rota_table()
+    wanted = set(sys.argv[1:]) or {"cpp", "split", "gdb", "rota", "tours", "slots"}
+    if "cpp" in wanted:
+        areas = {f"{r} m radius": sub_network(net, r) for r in RADII_M}
+        areas["whole network"] = net
+        cpp_table(areas)
+    if "split" in wanted:
+        split_table(net)
+    if "gdb" in wanted:
+        gdb_table()
+    if "rota" in wanted:
+        rota_table()
+    if "tours" in wanted:
+        tours_table(net)
+    if "slots" in wanted:
+        slot_table(net)
     print(f"\nload average (1, 5, 15 min) at end: {load()}")
 
 

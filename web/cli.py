@@ -40,6 +40,10 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
 def _clock(text: str) -> str:
     hours, _, minutes = text.partition(":")
     if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
@@ -93,11 +97,15 @@ def _parser() -> argparse.ArgumentParser:
         "a team; sweep: instant; none: when a link is first opened)",
     )
 
-    pat = sub.add_parser("plan-patrols", help="street-coverage patrol routes, rota and PDFs")
+    pat = sub.add_parser("plan-patrols", help="patrol routes that fit the slot, rota and PDFs")
     pat.add_argument("--db", required=True)
     pat.add_argument("--out", required=True, type=Path, help="folder for GeoJSON, CSV, PDFs")
     pat.add_argument("--community", default=None)
-    pat.add_argument("--routes", required=True, type=_positive_int, help="number of routes K")
+    pat.add_argument("--kind", default="street", help="street | checkpoints | building")
+    pat.add_argument("--checkpoints", type=Path, help="--kind checkpoints: CSV/XLSX/GeoJSON")
+    pat.add_argument("--buildings", type=_ids, default=(), help="--kind building: ID,ID,…")
+    pat.add_argument("--slot-minutes", type=int, help="longest patrol; fewest routes that fit")
+    pat.add_argument("--routes", type=int, help="number of routes K (optional with a slot)")
     pat.add_argument("--weeks", type=_positive_int, default=4)
     pat.add_argument("--slots-per-day", type=_positive_int, default=2)
     pat.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -281,10 +289,18 @@ def _store_team_routes(session: Session, community: Community, solver: str) -> N
 
 
 def cmd_plan_patrols(args: argparse.Namespace) -> int:
-    """Split the stored streets into K patrol routes, build the rota, write the PDFs."""
-    from web.patrol_export import export_patrols
+    """Plan the patrol routes of a kind, build the rota, write the files and PDFs."""
+    from routing.patrols import SlotTooShortError
+    from web.patrol_export import PatrolSpec, export_patrols
     from web.patrols.pages import new_key, write_pages
 
+    try:
+        spec = PatrolSpec(
+            args.kind, args.routes, args.slot_minutes, args.checkpoints, args.buildings
+        )
+    except ValueError as error:
+        print(f"redvest plan-patrols: {error}", file=sys.stderr)
+        return 2
     engine = store.open_engine(args.db)
     with store.session_factory(engine)() as session:
         community = _stored_community(session, args)
@@ -304,7 +320,7 @@ def cmd_plan_patrols(args: argparse.Namespace) -> int:
             buildings,
             teams,
             args.out,
-            routes=args.routes,
+            routes=spec.routes,
             weeks=args.weeks,
             slots_per_day=args.slots_per_day,
             lang=args.lang,
@@ -314,11 +330,21 @@ def cmd_plan_patrols(args: argparse.Namespace) -> int:
             title=name,
             base_url=args.base_url,
             export_key=key,
+            kind=spec.kind,
+            slot_minutes=spec.slot_minutes,
+            checkpoints=spec.checkpoints,
+            building_ids=spec.buildings,
         )
     except InputError as error:
         for problem in error.problems:
             print(problem)
         return 1
+    except SlotTooShortError as error:
+        print(f"redvest plan-patrols: {error}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # options out of range (weeks, slots, time limit …)
+        print(f"redvest plan-patrols: {error}", file=sys.stderr)
+        return 2
     # The sheets' QR codes name this export's key: its route pages go where the web app
     # serves them from (the same folder as its own patrol jobs).
     (exports / key).mkdir(mode=0o700, parents=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -15,10 +15,20 @@ from shapely.geometry.base import BaseGeometry
 
 from routing.errors import InputError, Problem, ProblemCollector
 from routing.network import WalkingNetwork
-from routing.patrols import PatrolOptions, PatrolPlan, RotaOptions, plan_patrol_routes
-from routing.patrols.checkpoints import attach_checkpoints
+from routing.patrols import PatrolOptions, PatrolPlan, RotaOptions, SlotTooShortError
+from routing.patrols.calendar import write_team_calendars
+from routing.patrols.kinds import KIND_NAMES, KindName, PatrolKind, default_kind
+from routing.patrols.planner import (
+    PatrolTargets,
+    SlotTimes,
+    plan_kind,
+    route_demands,
+    slot_labels_of,
+    slot_times,
+)
 from routing.patrols.rota import Rota, solve_rota
 from routing.schema import WGS84
+from routing.sources.checkpoints import read_checkpoints
 from routing.sources.limits import LIMITS
 from routing.sources.vector import POLYGONAL, check_geometry, read_vector, to_wgs84
 from web.pdf.fonts import find_cjk_font
@@ -32,6 +42,56 @@ DEFAULT_BASE_URL: Final = "http://127.0.0.1:5000"
 MAX_CHECKPOINTS: Final = 20
 # Teams listed on a route sheet (those who walk it most often in the rota).
 SHEET_TEAMS: Final = 4
+MAX_ROUTES: Final = 200
+SLOT_MINUTES: Final = (10, 720)
+CALENDARS: Final = "calendars"  # folder of the teams' .ics files, beside the contract files
+
+
+@dataclass(frozen=True)
+class PatrolSpec:
+    """Which patrol to plan: its kind, targets, route count and slot length.
+
+    Attributes
+    ----------
+    kind : {"street", "checkpoints", "building"}
+        The patrol kind.
+    routes : int or None
+        Number of routes (1..200); None = the fewest that fit ``slot_minutes`` (which
+        checkpoint and building patrols default to the rota's slot length).
+    slot_minutes : int or None
+        Minutes a patrol may take (10..720); None = streets of any length, the rota's
+        slot for the other kinds.
+    checkpoints : Path or None
+        Checkpoint patrols: the file of points.
+    buildings : tuple of str
+        Building patrols: the towers' building ids.
+    """
+
+    kind: KindName = "street"
+    routes: int | None = None
+    slot_minutes: int | None = None
+    checkpoints: Path | None = None
+    buildings: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KIND_NAMES:
+            raise ValueError(f"--kind must be one of {', '.join(KIND_NAMES)}, got {self.kind!r}")
+        if self.routes is not None and not 1 <= self.routes <= MAX_ROUTES:
+            raise ValueError(f"--routes must be in 1..{MAX_ROUTES}, got {self.routes}")
+        low, high = SLOT_MINUTES
+        if self.slot_minutes is not None and not low <= self.slot_minutes <= high:
+            raise ValueError(f"--slot-minutes must be in {low}..{high}, got {self.slot_minutes}")
+        if self.kind == "street" and self.routes is None and self.slot_minutes is None:
+            raise ValueError("street patrols need --routes K, --slot-minutes N, or both")
+        if (self.kind == "checkpoints") != (self.checkpoints is not None):
+            raise ValueError("--checkpoints FILE goes with --kind checkpoints (and it needs one)")
+        if (self.kind == "building") != bool(self.buildings):
+            raise ValueError("--buildings ID,… goes with --kind building (and it needs them)")
+
+    @property
+    def slot_s(self) -> float | None:
+        """The slot length in seconds, when given."""
+        return None if self.slot_minutes is None else 60.0 * self.slot_minutes
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,11 +101,16 @@ class PatrolExport:
     plan: PatrolPlan
     rota: Rota
     files: tuple[Path, ...]
+    calendars: tuple[Path, ...] = ()
 
     def summary(self) -> str:
         """The plan, the rota and the files written."""
         lines = [self.plan.summary(), self.rota.summary()]
-        return "\n".join(lines + [f"wrote {f}" for f in self.files])
+        lines += [f"wrote {f}" for f in self.files]
+        if self.calendars:
+            folder = self.calendars[0].parent
+            lines.append(f"wrote {len(self.calendars)} team calendar(s) (.ics) to {folder}")
+        return "\n".join(lines)
 
 
 def export_patrols(
@@ -54,7 +119,7 @@ def export_patrols(
     team_ids: Sequence[str],
     out_dir: str | Path,
     *,
-    routes: int,
+    routes: int | None = None,
     weeks: int = 4,
     slots_per_day: int = 2,
     lang: Lang = "zh",
@@ -67,16 +132,29 @@ def export_patrols(
     title: str = "",
     max_checkpoints: int = MAX_CHECKPOINTS,
     export_key: str = "",
+    kind: KindName = "street",
+    slot_minutes: int | None = None,
+    checkpoints: str | Path | None = None,
+    building_ids: Sequence[str] = (),
+    patrol_kind: PatrolKind | None = None,
+    max_solutions: int | None = None,
 ) -> PatrolExport:
-    """Split the streets into balanced routes, build the rota and write everything.
+    """Plan the routes of a patrol kind, build the rota and write everything.
+
+    Street patrols split the streets into balanced routes; checkpoint patrols tour the
+    points of a file inside their hours; building patrols climb every floor of the
+    chosen towers by the stairs. With ``slot_minutes`` every route fits the slot (the
+    fewest routes that fit, or ``SlotTooShortError`` for a ``routes`` count that cannot).
 
     Writes ``patrol_routes.geojson`` (one LineString per route: ``route_id``,
     ``team_id`` = the team walking it most often in the rota (ties: the first to walk
-    it), ``length_m``, ``deadhead_m``, ``time_min``, ``checkpoints``), ``rota.csv``
-    (``date,slot,route_id,team_id``; slot = its time label), ``rota.pdf`` and one
-    ``route_<route_id>.pdf`` per route. Checkpoints are the building entrances on each
-    route's streets, at most ``max_checkpoints`` per route, the buildings with most
-    flats (levels × units per floor) first, listed in walking order.
+    it), ``length_m``, ``deadhead_m``, ``time_min`` = ``duration_min`` (walking, stops,
+    stairs), ``kind``, ``checkpoints``), ``rota.csv`` (``date,slot,route_id,team_id``;
+    slot = its time label), ``rota.pdf``, one ``route_<route_id>.pdf`` per route (its
+    kind's checklist table) and one ``calendars/<team_id>.ics`` per team on the rota.
+    Street sheets list the building entrances on each route's streets, at most
+    ``max_checkpoints`` per route, the buildings with most flats (levels × units per
+    floor) first, in walking order.
 
     Parameters
     ----------
@@ -88,8 +166,9 @@ def export_patrols(
         Teams of the rota.
     out_dir : str or Path
         Folder for the files (created if missing).
-    routes : int
-        Number of routes K.
+    routes : int, optional
+        Number of routes K; optional with ``slot_minutes`` and for checkpoint and
+        building patrols (the fewest that fit the slot).
     weeks, slots_per_day : int
         Length of the rota and patrols per day per route.
     lang : {"zh", "en"}
@@ -113,6 +192,20 @@ def export_patrols(
     export_key : str
         The web service's unguessable key of this export, under which it serves the
         routes' phone pages; "" (the command line) prints ``{base_url}/r/<route_id>``.
+    kind : {"street", "checkpoints", "building"}
+        The patrol kind (see ``PatrolSpec``).
+    slot_minutes : int, optional
+        Longest patrol; the rota's slots last that long from their usual starts.
+    checkpoints : str or Path, optional
+        Checkpoint patrols: the file of points (``routing.sources.checkpoints``).
+    building_ids : sequence of str
+        Building patrols: the towers.
+    patrol_kind : PatrolKind, optional
+        The kind's configuration (checklist, times, frequency); default
+        ``default_kind(kind, lang)``.
+    max_solutions : int, optional
+        Work budget of each route search (``PatrolOptions.max_solutions``): plans that
+        repeat on any machine; None = the time limit only.
 
     Returns
     -------
@@ -122,28 +215,36 @@ def export_patrols(
     Raises
     ------
     InputError
-        No teams, an unreadable area file, no street in the area, or no feasible rota
-        (one problem per rule and week that cannot hold).
+        No teams, an unreadable area or checkpoint file, unknown towers, no street in
+        the area, or no feasible rota (one problem per rule and week that cannot hold).
+    SlotTooShortError
+        ``routes`` routes cannot fit ``slot_minutes`` (a ValueError: by how much, and
+        the count that fits).
+    ValueError
+        Options out of range (see ``PatrolSpec``).
     """
+    paths = Path(checkpoints) if checkpoints is not None else None
+    spec = PatrolSpec(kind, routes, slot_minutes, paths, tuple(building_ids))
     if not team_ids:
         hint = "import a roster with 队伍, or form teams (the teams page or redvest form-teams)"
         raise InputError([Problem("teams", None, None, f"no teams: {hint}")])
     font = find_cjk_font()  # fail before solving when the font is missing
+    slots = slot_times(slots_per_day, spec.slot_s)
+    rota_options = RotaOptions(  # checked before the routes are planned
+        weeks=weeks, slots_per_day=slots_per_day, slot_labels=slots.labels,
+        time_limit_s=time_limit_s, seed=seed,
+    )  # fmt: skip
     network = WalkingNetwork.from_edges(edges)
-    polygon = read_area(area) if isinstance(area, str | Path) else area
-    options = PatrolOptions(time_limit_s=time_limit_s, seed=seed)
-    try:
-        plan = plan_patrol_routes(network, routes, area=polygon, start=start, options=options)
-    except ValueError as error:
-        raise InputError([Problem("streets", None, None, str(error))]) from error
-    plan = attach_checkpoints(
-        plan, network, _entrances(network, buildings, lang), max_per_route=max_checkpoints
-    )
+    config = patrol_kind if patrol_kind is not None else default_kind(spec.kind, lang)
+    options = PatrolOptions(time_limit_s=time_limit_s, max_solutions=max_solutions, seed=seed)
+    plan = _plan(network, buildings, spec, config, slots, area, start, lang, max_checkpoints,
+                 options)  # fmt: skip
     rota = solve_rota(
         [r.route_id for r in plan.routes],
         team_ids,
         start_date or _next_monday(dt.date.today()),
-        RotaOptions(weeks=weeks, slots_per_day=slots_per_day, time_limit_s=time_limit_s, seed=seed),
+        rota_options,
+        demands=route_demands(plan),
     )
     if not rota.feasible:
         raise InputError(
@@ -155,8 +256,11 @@ def export_patrols(
         _write_routes(plan, rota, out / "patrol_routes.geojson"),
         rota.to_csv(out / "rota.csv"),
     ]
-    files.append(rota_pdf(rota, out / "rota.pdf", lang=lang, title=title, font=font))
-    teams = sheet_teams(rota)
+    labels = {str(config.kind): config.label} if config.label else None
+    files.append(
+        rota_pdf(rota, out / "rota.pdf", lang=lang, title=title, font=font, kind_labels=labels)
+    )
+    teams, slot_of = sheet_teams(rota), slot_labels_of(plan, slots)
     for route in plan.routes:
         files.append(
             route_sheet_pdf(
@@ -171,9 +275,48 @@ def export_patrols(
                 title=title,
                 font=font,
                 export_key=export_key,
+                slot_label=slot_of.get(route.route_id, ""),
             )
         )
-    return PatrolExport(plan, rota, tuple(files))
+    calendars = write_team_calendars(rota, out / CALENDARS, lang=lang, title=title, labels=labels)
+    return PatrolExport(plan, rota, tuple(files), tuple(calendars))
+
+
+def _plan(
+    network: WalkingNetwork,
+    buildings: gpd.GeoDataFrame,
+    spec: PatrolSpec,
+    config: PatrolKind,
+    slots: SlotTimes,
+    area: str | Path | BaseGeometry | None,
+    start: tuple[float, float] | None,
+    lang: Lang,
+    max_checkpoints: int,
+    options: PatrolOptions,
+) -> PatrolPlan:
+    """The kind's routes; planning problems as input errors, a slot overrun as itself."""
+    if config.kind != spec.kind:
+        raise ValueError(f"the patrol kind's configuration is for {config.kind}, not {spec.kind}")
+    targets = PatrolTargets(
+        area=read_area(area) if isinstance(area, str | Path) else area,
+        building_ids=spec.buildings,
+        buildings=buildings,
+    )
+    if spec.kind == "street":
+        targets = replace(targets, entrances=_entrances(network, buildings, lang),
+                          max_checkpoints=max_checkpoints)  # fmt: skip
+    elif spec.checkpoints is not None:
+        points = read_checkpoints(spec.checkpoints)
+        targets = replace(targets, checkpoints=points, source=spec.checkpoints.name)
+    slot_s = spec.slot_s if spec.slot_s is not None or spec.kind == "street" else slots.length_s
+    try:
+        return plan_kind(network, config, targets, routes=spec.routes, slot_s=slot_s, slots=slots,
+                         start=start, options=options)  # fmt: skip
+    except (SlotTooShortError, InputError):
+        raise
+    except ValueError as error:
+        where = {"street": "streets", "checkpoints": "checkpoints", "building": "buildings"}
+        raise InputError([Problem(where[spec.kind], None, None, str(error))]) from error
 
 
 def read_area(path: str | Path) -> BaseGeometry:

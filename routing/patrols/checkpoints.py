@@ -69,12 +69,13 @@ def attach_checkpoints(
     *,
     params: CostParameters = CostParameters(),
     max_per_route: int | None = None,
+    stop_s: float | None = None,
 ) -> PatrolPlan:
     """Give each route the checkpoints on the streets it covers, in walking order.
 
     A checkpoint belongs to the route whose service step covers its street; points on
-    streets no route covers are left out. Each kept checkpoint adds the
-    ``patrol_checkpoint`` service time to its route.
+    streets no route covers are left out. Each kept checkpoint adds ``stop_s`` (default
+    the ``patrol_checkpoint`` service time) to its route.
 
     Parameters
     ----------
@@ -88,6 +89,8 @@ def attach_checkpoints(
         The ``patrol_checkpoint`` service time.
     max_per_route : int, optional
         Keep at most this many per route, highest ``priority`` first (ties: walking order).
+    stop_s : float, optional
+        Seconds at each checkpoint, instead of ``params``' ``patrol_checkpoint``.
 
     Returns
     -------
@@ -100,7 +103,7 @@ def attach_checkpoints(
     if points is None or "edge" not in points.columns:
         points = snap_checkpoints(network, checkpoints)
     points = points.copy()
-    per_stop = params.services.get("patrol_checkpoint", 0.0)
+    per_stop = params.services.get("patrol_checkpoint", 0.0) if stop_s is None else stop_s
     routes, owner, rank = [], np.full(len(points), "", dtype=object), np.zeros(len(points), int)
     for route in plan.routes:
         order = _walking_order(route, points)

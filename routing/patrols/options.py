@@ -46,6 +46,9 @@ class PatrolOptions:
     blocks_per_route : int
         Pieces of the single walk per team offered to OR-Tools, 30: finer pieces balance
         better, coarser ones leave OR-Tools more time per piece.
+    max_blocks : int
+        Most pieces in all, 900: OR-Tools' model grows with their square, so many teams
+        (short slots) get fewer pieces each.
     span_weight : int
         Weight of the longest route against the total length in OR-Tools' objective,
         100: the longest route first, then the total.
@@ -59,6 +62,7 @@ class PatrolOptions:
     seed: int = 0
     nearest_odd: int = 40
     blocks_per_route: int = 30
+    max_blocks: int = 900
     span_weight: int = 100
     reoptimise: bool = True
 
@@ -83,6 +87,11 @@ class PatrolOptions:
             _is_int(self.blocks_per_route) and self.blocks_per_route >= 1,
             "blocks_per_route must be an int >= 1",
             self.blocks_per_route,
+        )
+        _check(
+            _is_int(self.max_blocks) and self.max_blocks >= 1,
+            "max_blocks must be an int >= 1",
+            self.max_blocks,
         )
         _check(
             _is_int(self.span_weight) and self.span_weight >= 0,

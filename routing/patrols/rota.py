@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from routing.patrols.demand import RouteDemand, walk_table
 from routing.patrols.options import RotaOptions
 from routing.patrols.rota_model import (
     Key,
@@ -49,7 +50,7 @@ class RotaConflict:
 class Rota:
     """Who walks which route when: one row per patrol, or the conflicts when impossible."""
 
-    assignments: pd.DataFrame  # ROTA_COLUMNS + week (1-based), slot_label; date as datetime.date
+    assignments: pd.DataFrame  # ROTA_COLUMNS + week, slot_label, kind; date a datetime.date
     status: Status
     conflicts: tuple[RotaConflict, ...]
     start_date: dt.date
@@ -58,6 +59,15 @@ class Rota:
     options: RotaOptions
     elapsed_s: float
     extra: Mapping[str, float] = field(default_factory=dict)
+    demands: Mapping[str, RouteDemand] = field(default_factory=dict)
+
+    def demand(self, route_id: str) -> RouteDemand:
+        """The route's demand (every slot when none was given)."""
+        return self.demands.get(route_id, RouteDemand())
+
+    def kind(self, route_id: str) -> str:
+        """The route's patrol kind."""
+        return self.demand(route_id).kind
 
     @property
     def feasible(self) -> bool:
@@ -116,14 +126,19 @@ def solve_rota(
     start_date: dt.date,
     options: RotaOptions | None = None,
     unavailable: Availability | None = None,
+    demands: Mapping[str, RouteDemand] | None = None,
 ) -> Rota:
-    """Assign every route, patrol day and slot to one team over ``options.weeks`` weeks.
+    """Assign every patrol of every route to one team over ``options.weeks`` weeks.
 
-    Hard rules: each (day, slot, route) gets exactly one team and a team walks one route
+    Which (day, slot) each route is walked in comes from its ``RouteDemand`` (every
+    slot by default; ``per_week`` times a week spread by ``walk_table``; only its
+    ``slots``). Hard rules: each patrol gets exactly one team and a team walks one route
     at a time. Rules a conflict may name: availability, at most one patrol per team per
     day, ``rest_days`` free days between patrols (each per week), every team's count
-    within ``fair_spread`` of the others, and at most ``ceil(fair count / routes) +
-    rotation_slack`` walks of the same route by a team (the whole rota). CP-SAT first
+    within ``fair_spread`` of the others, and at most its share of a team's patrols
+    (rounded up) + ``rotation_slack`` walks of the same route by a team (the whole
+    rota; ``ceil(fair count / routes) + rotation_slack`` when every route is walked in
+    every slot). CP-SAT first
     picks the teams of each slot, spreading each team's patrols evenly over the weeks,
     then the route each walks. When no rota exists, CP-SAT's assumptions name the rules
     and weeks that cannot hold together (minimised by deletion).
@@ -141,6 +156,8 @@ def solve_rota(
         default ``RotaOptions()``.
     unavailable : mapping of str to collection of date or int, optional
         Per team: dates, or weekdays (0 = Monday), when it cannot patrol.
+    demands : mapping of str to RouteDemand, optional
+        Per route: its kind, how often and in which slots it is walked.
 
     Returns
     -------
@@ -150,9 +167,10 @@ def solve_rota(
     started = time.perf_counter()
     options = options if options is not None else RotaOptions()
     deadline = started + options.time_limit_s
-    problem = _problem(route_ids, team_ids, start_date, options, unavailable or {})
-    if len(problem.routes) > len(problem.teams):
-        message = f"every slot needs {len(problem.routes)} teams but there are {len(problem.teams)}"
+    problem = _problem(route_ids, team_ids, start_date, options, unavailable or {}, demands)
+    busiest = int(problem.need.max(initial=0))
+    if busiest > len(problem.teams):
+        message = f"a slot needs {busiest} teams but there are {len(problem.teams)}"
         return _result(
             problem, "infeasible", [], (RotaConflict("coverage", None, message),), started
         )
@@ -187,6 +205,7 @@ def _problem(
     start: dt.date,
     options: RotaOptions,
     unavailable: Availability,
+    demands: Mapping[str, RouteDemand] | None = None,
 ) -> RotaProblem:
     routes, teams = tuple(map(str, routes)), tuple(map(str, teams))
     for kind, ids in (("route", routes), ("team", teams)):
@@ -209,7 +228,11 @@ def _problem(
                 off[t] |= weekday == item
             else:
                 raise ValueError(f"team {team}: unavailable needs dates or weekdays 0..6")
-    return RotaProblem(routes, teams, start, options, days, off)
+    extra = sorted(set(demands or {}) - set(routes))
+    if extra:
+        raise ValueError(f"demands name unknown route(s): {extra[:5]}")
+    walks = walk_table(days, start, options.slots_per_day, routes, demands or {})
+    return RotaProblem(routes, teams, start, options, days, off, walks, dict(demands or {}))
 
 
 def _result(
@@ -231,11 +254,15 @@ def _result(
             "team_id": [p.teams[i] for i in t],
             "week": [p.week(p.days[i]) for i in d],
             "slot_label": [labels[i] for i in s],
+            "kind": [p.demands.get(p.routes[i], RouteDemand()).kind for i in r],
         }
     )
     out = out.sort_values(["date", "slot", "route_id"], kind="stable").reset_index(drop=True)
     elapsed = time.perf_counter() - started
-    return Rota(out, status, conflicts, p.start, p.routes, p.teams, p.options, elapsed)
+    return Rota(
+        out, status, conflicts, p.start, p.routes, p.teams, p.options, elapsed,
+        demands=dict(p.demands),
+    )  # fmt: skip
 
 
 def _timeout(p: RotaProblem, options: RotaOptions, started: float) -> Rota:
@@ -258,7 +285,7 @@ def _explain(p: RotaProblem, groups: list[list[Key]]) -> tuple[RotaConflict, ...
 def _describe(p: RotaProblem, rule: str, week: int | None) -> str:
     o = p.options
     days = [d for d, day in enumerate(p.days) if week is None or p.week(day) == week]
-    per_day = o.slots_per_day * len(p.routes)
+    per_day = int(p.need[days].sum(axis=1).max(initial=0))
     if rule == "availability":
         free = (~p.off[:, days]).sum(axis=0)
         worst = int(np.argmin(free))
@@ -277,7 +304,7 @@ def _describe(p: RotaProblem, rule: str, week: int | None) -> str:
             f"{o.rest_days} free day(s) between a team's patrols: at most {most} of"
             f" {len(days)} patrol days per team, {per_day} patrols a day"
         )
-        need, can = per_day * len(days), most * len(p.teams)
+        need, can = int(p.need[days].sum()), most * len(p.teams)
         return text + (f" ({len(p.teams)} teams × {most} = {can} < {need})" if can < need else "")
     if rule == "fairness":
         lo, hi = p.fair_range()
@@ -285,4 +312,4 @@ def _describe(p: RotaProblem, rule: str, week: int | None) -> str:
         capacity = team_capacity(p)
         short = [f"{p.teams[t]} at most {capacity[t]}" for t in np.flatnonzero(capacity < lo)[:5]]
         return text + (f"; can walk: {', '.join(short)}" if short else "")
-    return f"no team walks the same route more than {p.rotation_cap()} times"
+    return f"no team walks the same route more than {int(p.rotation_caps().max())} times"

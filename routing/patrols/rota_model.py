@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
+from routing.patrols.demand import RouteDemand
 from routing.patrols.options import RotaOptions
 
 # Rules a rota can break, in the order conflicts are reported.
@@ -30,6 +31,18 @@ class RotaProblem:
     options: RotaOptions
     days: tuple[dt.date, ...]  # patrol days, in order
     off: NDArray[np.bool_]  # (teams, days): unavailable
+    walks: NDArray[np.bool_]  # (days, slots, routes): the route is walked then
+    demands: Mapping[str, RouteDemand] = field(default_factory=dict)
+
+    @property
+    def need(self) -> NDArray[np.int64]:
+        """Teams needed per (day, slot)."""
+        return self.walks.sum(axis=2)
+
+    @property
+    def most_per_day(self) -> int:
+        """Patrols on the busiest day."""
+        return int(self.need.sum(axis=1).max(initial=0))
 
     def week(self, day: dt.date) -> int:
         """1-based week of a day."""
@@ -43,7 +56,7 @@ class RotaProblem:
     @property
     def patrols(self) -> int:
         """Patrols in the whole rota."""
-        return len(self.days) * self.options.slots_per_day * len(self.routes)
+        return int(self.walks.sum())
 
     def fair_range(self) -> tuple[int, int]:
         """Smallest and largest patrol count of a team under the fairness rule."""
@@ -52,8 +65,15 @@ class RotaProblem:
         return max(0, math.ceil(mean) - spread), math.floor(mean) + spread
 
     def rotation_cap(self) -> int:
-        """Most walks of one route by one team."""
+        """Most walks of one route by one team, for a route walked in every slot."""
         return self.options.rotation_cap(self.fair_range()[1], len(self.routes))
+
+    def rotation_caps(self) -> NDArray[np.int64]:
+        """Per route, most walks by one team: its share of a team's patrols, rounded up,
+        plus the slack (routes walked in every slot: ``rotation_cap``)."""
+        walked = self.walks.sum(axis=(0, 1))
+        share = self.fair_range()[1] * walked / max(self.patrols, 1)
+        return np.ceil(share - 1e-9).astype(np.int64) + self.options.rotation_slack
 
 
 def _sum(variables: NDArray[np.object_]) -> cp_model.LinearExprT:
@@ -102,9 +122,9 @@ class SlotModel:
         return self.day_week[self.days[d]]
 
     def _coverage(self) -> None:
-        need = len(self.p.routes)
+        need = self.p.need[self.days]
         for d, s in np.ndindex(*self.y.shape[1:]):
-            self.cp.add(_sum(self.y[:, d, s]) == need)
+            self.cp.add(_sum(self.y[:, d, s]) == int(need[d, s]))
 
     def _availability(self) -> None:
         off = self.p.off[:, self.days]
@@ -139,10 +159,11 @@ class SlotModel:
     def spread_objective(self) -> None:
         """Penalise a team's patrols in a week above its fair share of that week."""
         y, week = self.y, np.array([self._week(d) for d in range(len(self.days))])
+        need = self.p.need[self.days]
         excess = []
         for w in np.unique(week):
             days = np.flatnonzero(week == w)
-            share = math.ceil(len(days) * y.shape[2] * len(self.p.routes) / y.shape[0])
+            share = math.ceil(int(need[days].sum()) / y.shape[0])
             for t in range(y.shape[0]):
                 over = self.cp.new_int_var(0, len(days) * y.shape[2], "")
                 self.cp.add(over >= _sum(y[t, days]) - share)
@@ -158,13 +179,15 @@ class SlotModel:
         self.guess = np.zeros(y.shape, dtype=bool)
         count = np.zeros(y.shape[0], dtype=int)
         last = np.full(y.shape[0], -1)
+        need = p.need[self.days]
         for d, day in enumerate(days):
             gap = np.array([(day - days[x]).days if x >= 0 else 10**6 for x in last])
             free = ~p.off[:, self.days[d]] & (gap > p.options.rest_days)
             order = np.lexsort((np.arange(len(count)), -gap, count, ~free))
+            ends = np.cumsum(need[d])
             for s in range(y.shape[2]):
-                self.guess[order[s * len(p.routes) : (s + 1) * len(p.routes)], d, s] = True
-            used = order[: y.shape[2] * len(p.routes)]
+                self.guess[order[ends[s] - need[d, s] : ends[s]], d, s] = True
+            used = order[: int(ends[-1])] if len(ends) else order[:0]
             count[used] += 1
             last[used] = d
         for v, value in zip(y.ravel().tolist(), self.guess.ravel().tolist(), strict=True):
@@ -198,13 +221,18 @@ class RouteModel:
         slot = self.triples[:, 1] * p.options.slots_per_day + self.triples[:, 2]
         for key in np.unique(slot):
             rows = np.flatnonzero(slot == key)
+            walked = p.walks[key // p.options.slots_per_day, key % p.options.slots_per_day]
             for r in range(n_r):
-                self.cp.add_exactly_one(self.z[rows, r].tolist())
-        cap = p.rotation_cap()
+                if walked[r]:
+                    self.cp.add_exactly_one(self.z[rows, r].tolist())
+                else:
+                    for v in self.z[rows, r].tolist():
+                        self.cp.add(v == 0)
+        caps = p.rotation_caps()
         for t in np.unique(self.triples[:, 0]):
             rows = np.flatnonzero(self.triples[:, 0] == t)
             for r in range(n_r):
-                self.cp.add(_sum(self.z[rows, r]) <= cap)
+                self.cp.add(_sum(self.z[rows, r]) <= int(caps[r]))
             # Hint: a team's k-th patrol walks route (t + k) mod R, a plain rotation.
             for k, row in enumerate(rows.tolist()):
                 for r in range(n_r):

@@ -48,7 +48,8 @@ def split_walk(
 ) -> tuple[list[Walk], SplitStats]:
     """Cut a closed walk into ``teams`` closed walks from ``start`` covering its service steps.
 
-    The walk is cut into ``teams × blocks_per_route`` pieces of equal service length.
+    The walk is cut into ``teams × blocks_per_route`` pieces of equal service length (at
+    most ``max_blocks``, at least one per team).
     A dynamic programme splits the pieces, in walk order, into consecutive groups with
     the shortest longest route (each group closed by shortest paths to and from the
     start); OR-Tools' guided local search then reorders, reverses and moves pieces with
@@ -73,7 +74,8 @@ def split_walk(
     list of Walk, SplitStats
         One walk per team (longest first is not implied), and statistics.
     """
-    blocks = _blocks(graph, walk, teams * options.blocks_per_route)
+    wanted = min(teams * options.blocks_per_route, max(options.max_blocks, teams))
+    blocks = _blocks(graph, walk, wanted)
     if len(blocks) < teams:
         raise ValueError(f"{teams} teams but only {len(blocks)} required street piece(s)")
     ends = np.unique(np.concatenate([[start], blocks.entry, blocks.exit]))

@@ -45,6 +45,7 @@ LIMITS: Final = MappingProxyType(
             FileLimits("boundary", 4 * MIB, 16 * MIB, 1_000),
             FileLimits("households", 16 * MIB, 128 * MIB, 100_000),
             FileLimits("volunteers", 4 * MIB, 32 * MIB, 20_000),
+            FileLimits("checkpoints", 4 * MIB, 16 * MIB, 10_000),
         )
     }
 )

@@ -403,6 +403,103 @@ def test_plan_patrols_without_teams_is_explained(
     assert "team" in capsys.readouterr().out.lower()
 
 
+@pytest.mark.slow
+def test_plan_patrols_in_120_minute_slots_fits_every_route(
+    demo_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import geopandas as gpd
+
+    out = tmp_path / "patrols"
+    monkeypatch.setenv("REDVEST_EXPORTS_DIR", str(tmp_path / "exports"))
+    args = ["plan-patrols", "--db", str(demo_copy), "--out", str(out), "--slot-minutes", "120"]
+    assert main([*args, "--weeks", "1", "--time-limit", "2"]) == 0
+    routes = gpd.read_file(out / "patrol_routes.geojson")
+    assert {"route_id", "team_id", "length_m", "duration_min", "kind"} <= set(routes.columns)
+    assert len(routes) > 6 and routes["duration_min"].max() <= 120
+    assert set(routes["kind"]) == {"street"}
+    assert "slots of 120 min" in capsys.readouterr().out
+    for route in routes["route_id"]:
+        assert (out / f"route_{route}.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.slow
+def test_plan_patrols_refuses_six_routes_in_120_minute_slots(
+    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "patrols"
+    args = ["plan-patrols", "--db", str(demo_copy), "--out", str(out), "--routes", "6"]
+    assert main([*args, "--slot-minutes", "120", "--time-limit", "2"]) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    found = re.fullmatch(
+        r"redvest plan-patrols: 6 route\(s\) do not fit 120-minute slots: .*"
+        r"at least (\d+) min, (\d+) min over; (\d+) routes fit",
+        lines[0],
+    )
+    assert found, lines[0]
+    least, over, fits = (int(x) for x in found.groups())
+    assert least - over == 120 and fits > 6
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--slot-minutes", "5"], "--slot-minutes must be in 10..720, got 5"),
+        (["--routes", "0"], "--routes must be in 1..200, got 0"),
+        (
+            ["--routes", "2", "--kind", "boat"],
+            "--kind must be one of street, checkpoints, building",
+        ),
+        (
+            ["--kind", "building", "--slot-minutes", "60"],
+            "--buildings ID,… goes with --kind building",
+        ),
+        (
+            ["--routes", "2", "--checkpoints", "x.csv"],
+            "--checkpoints FILE goes with --kind checkpoints",
+        ),
+        ([], "street patrols need --routes K, --slot-minutes N, or both"),
+        (["--routes", "2", "--weeks", "0"], "weeks must be in 1..53"),
+        (["--slots-per-day", "3", "--slot-minutes", "400"], "runs past midnight"),
+    ],
+)
+def test_plan_patrols_options_out_of_range_are_one_line(
+    demo_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    message: str,
+) -> None:
+    args = ["plan-patrols", "--db", str(demo_db), "--out", str(tmp_path / "o"), *options]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("redvest plan-patrols: "), captured.err
+    assert message in lines[0] and "Traceback" not in captured.err + captured.out
+    assert not (tmp_path / "o").exists()
+
+
+def test_plan_patrols_names_unknown_towers_and_bad_checkpoint_rows(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["plan-patrols", "--db", str(demo_db), "--out", str(tmp_path / "o")]
+    assert main([*base, "--kind", "building", "--buildings", "w1,nowhere"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "buildings::building_id: 2 unknown building id(s): w1, nowhere"
+    ]
+    points = tmp_path / "点位.csv"
+    points.write_text("名称,经度,纬度,时段\n积水点,24.94,60.17,9点\n", encoding="utf-8")
+    assert main([*base, "--kind", "checkpoints", "--checkpoints", str(points)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "点位.csv:2:时段: bad hours '9点' (expected HH:MM-HH:MM, e.g. 07:00-09:30)"
+    ]
+
+
 def test_plan_visits_writes_the_contract_files(
     demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -176,3 +176,90 @@ def test_env_var_selects_the_font(font: fonts.CjkFont, monkeypatch: pytest.Monke
         assert chosen == font
     finally:
         find_cjk_font.cache_clear()
+
+
+def test_street_sheet_carries_the_kinds_checklist(
+    plan_and_net: tuple[PatrolPlan, WalkingNetwork], font: fonts.CjkFont, tmp_path: Path
+) -> None:
+    plan, _ = plan_and_net
+    pdf = route_sheet_pdf(plan, "R01", tmp_path / "s.pdf", base_url="http://x.org", font=font)
+    text = poppler("pdftotext", str(pdf), "-")
+    assert "街道巡查" in text
+    for item in plan.kind.checklist:  # 路面垃圾, 乱堆乱放 … one column each
+        assert item in text
+
+
+@pytest.fixture(scope="module")
+def towers_plan(extract: OsmExtract) -> PatrolPlan:
+    """Building patrols of the 3 tallest towers in 45-minute slots."""
+    from routing.patrols import plan_building_routes
+
+    net = WalkingNetwork.from_edges(extract.walk_edges)
+    ids = extract.buildings.sort_values(["levels", "building_id"])["building_id"].tail(3)
+    return plan_building_routes(
+        net, extract.buildings, ids.tolist(), slot_s=2700.0,
+        options=PatrolOptions(time_limit_s=2, max_solutions=100),
+    )  # fmt: skip
+
+
+def test_building_sheet_lists_every_floor_with_its_checklist(
+    towers_plan: PatrolPlan, font: fonts.CjkFont, tmp_path: Path
+) -> None:
+    route = towers_plan.routes[0]
+    pdf = route_sheet_pdf(towers_plan, route.route_id, tmp_path / "b.pdf",
+                          base_url="http://x.org", font=font, title="演示社区")  # fmt: skip
+    text = poppler("pdftotext", "-layout", str(pdf), "-")
+    assert f"巡查路线 {route.route_id}" in text and "楼栋巡查" in text
+    assert "逐层检查表（走楼梯，不乘电梯）" in text and "走楼梯" in text
+    for item in ("楼道照明", "消防门", "安全出口堵塞", "杂物堆放"):
+        assert item in text
+    floors = towers_plan.checkpoints.set_index("checkpoint_id").loc[list(route.checkpoints)]
+    packed = text.replace(" ", "")  # poppler may drop the space in "1 层"
+    for floor in floors["floor"]:
+        assert (f"{floor}层" if floor > 0 else f"地下{-floor}层") in packed
+    assert "不超过 45 分钟" in text
+
+
+def test_checkpoint_sheet_shows_hours_and_due_times(
+    plan_and_net: tuple[PatrolPlan, WalkingNetwork], font: fonts.CjkFont, tmp_path: Path
+) -> None:
+    from routing.patrols import default_kind, plan_checkpoint_routes
+
+    _, net = plan_and_net
+    middle = net.edges.geometry.to_crs(net.crs).interpolate(0.5, normalized=True)
+    spots = gpd.GeoDataFrame(
+        {
+            "name": ["菜市场摊位", "积水点", "宣传栏"],
+            "hours": ["09:30-10:00", "", ""],
+            "opens_s": [9.5 * 3600, np.nan, np.nan],
+            "closes_s": [10 * 3600, np.nan, np.nan],
+        },
+        geometry=middle.iloc[[10, 200, 400]].to_crs(WGS84).to_numpy(),
+        crs=WGS84,
+    )
+    plan = plan_checkpoint_routes(
+        net, spots, slot_s=3600.0, routes=1, kind=default_kind("checkpoints", "en"),
+        options=PatrolOptions(time_limit_s=1, max_solutions=50),
+    )  # fmt: skip
+    pdf = route_sheet_pdf(plan, "R01", tmp_path / "c.pdf", base_url="http://x.org",
+                          lang="en", font=font, slot_label="09:00-10:00")  # fmt: skip
+    text = poppler("pdftotext", "-layout", str(pdf), "-")
+    assert "Checkpoint patrol" in text and "Patrol slot: 09:00-10:00" in text
+    assert "09:30-10:00" in text and "Hours" in text and "Litter" in text
+    assert "Water" in text and "removed" in text  # a heading on two lines
+    due = plan.checkpoints.set_index("name").loc["菜市场摊位", "arrival_s"] + 9 * 3600
+    assert f"{int(due // 3600):02d}:{round(due % 3600 / 60):02d}" in text
+
+
+def test_rota_pdf_names_the_kind_of_each_slot(font: fonts.CjkFont, tmp_path: Path) -> None:
+    from routing.patrols import RouteDemand
+
+    demands = {
+        "R01": RouteDemand("street"),
+        "B01": RouteDemand("building", per_week=1, slots=(1,)),
+    }
+    rota = solve_rota(["R01", "B01"], [f"T{i:03d}" for i in range(1, 13)], MONDAY,
+                      RotaOptions(weeks=1), demands=demands)  # fmt: skip
+    text = poppler("pdftotext", "-layout", str(rota_pdf(rota, tmp_path / "r.pdf", font=font)), "-")
+    assert "09:00-11:00 R01 · 街道巡查" in text and "15:00-17:00 B01 · 楼栋巡查" in text
+    assert "09:00-11:00 B01" not in text  # a building route walked in the afternoon only

@@ -10,6 +10,7 @@ from typing import Final
 import pandas as pd
 from fpdf import FPDF
 
+from routing.patrols.kinds import kind_label
 from routing.patrols.rota import Rota
 from web.pdf.fonts import FAMILY, CjkFont, new_pdf
 from web.pdf.text import Lang, words
@@ -29,8 +30,12 @@ def rota_pdf(
     title: str = "",
     team_names: Mapping[str, str] | None = None,
     font: CjkFont | None = None,
+    kind_labels: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the rota as a table per week: slots × routes down, the seven days across.
+
+    Each row names its slot, route and the route's patrol kind; a route walked only in
+    some slots (checkpoint hours) has rows for those slots only.
 
     Parameters
     ----------
@@ -46,6 +51,9 @@ def rota_pdf(
         Names printed for team ids (no personal data: e.g. "第一小组").
     font : CjkFont, optional
         Default ``find_cjk_font()``.
+    kind_labels : mapping of str to str, optional
+        Printed names of kinds by kind name (a kind's own ``label``); default the
+        kinds' names in ``lang``.
 
     Returns
     -------
@@ -60,7 +68,13 @@ def rota_pdf(
     names = dict(team_names or {})
     frame = rota.assignments
     labels = rota.options.labels
-    rows = [(s, label, r) for s, label in enumerate(labels) for r in rota.route_ids]
+    kinds = dict(kind_labels or {})
+    rows = [
+        (s, f"{label}  {r} · {kind_label(rota.kind(r), lang, kinds.get(rota.kind(r), ''))}", r)
+        for s, label in enumerate(labels)
+        for r in rota.route_ids
+        if s in rota.demand(r).allowed(rota.options.slots_per_day)
+    ]
     for week in range(1, rota.options.weeks + 1):
         first = rota.start_date + dt.timedelta(days=7 * (week - 1))
         days = [first + dt.timedelta(days=i) for i in range(7)]
@@ -122,7 +136,7 @@ def _table(
     table: Mapping[tuple[int, str, dt.date], str],
 ) -> None:
     width = pdf.w - 2 * MARGIN
-    first_w = 44.0
+    first_w = 64.0
     day_w = (width - first_w) / 7
     usable = pdf.h - 2 * MARGIN - HEAD_H - FOOT_H
     row_h = max(MIN_ROW_H, min(MAX_ROW_H, usable / (len(rows) + 1)))
@@ -140,11 +154,23 @@ def _table(
     for i, (slot, label, route) in enumerate(rows):
         shade = i % 2 == 1
         pdf.set_fill_color(246, 246, 246)
-        pdf.cell(first_w, row_h, f"{label}  {route}", border=1, align="L", fill=shade)
+        pdf.set_font(FAMILY, "", _fitting(pdf, label, first_w - 2, size))
+        pdf.cell(first_w, row_h, label, border=1, align="L", fill=shade)
+        pdf.set_font(FAMILY, "", size)
         for day in days:
             team = table.get((slot, route, day), t["no_patrol"])
             pdf.cell(day_w, row_h, team, border=1, align="C", fill=shade)
         pdf.ln(row_h)
+
+
+def _fitting(pdf: FPDF, text: str, width: float, size: float) -> float:
+    """The largest font size up to ``size`` (down to 6) at which ``text`` fits."""
+    while size > 6:
+        pdf.set_font(FAMILY, "", size)
+        if pdf.get_string_width(text) <= width:
+            break
+        size -= 0.5
+    return size
 
 
 def _footer(pdf: FPDF, t: Mapping[str, str]) -> None:

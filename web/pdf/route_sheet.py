@@ -1,4 +1,4 @@
-"""One patrol route on paper: map with direction arrows, checkpoint list with boxes, QR code."""
+"""One patrol route on paper: facts, map with direction arrows, its checklist table, QR code."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import geopandas as gpd
 import qrcode
 from fpdf import FPDF
 
+from routing.patrols.kinds import kind_label
 from routing.patrols.result import PatrolPlan, PatrolRoute
+from web.pdf.checklist import checklist_rows, draw_checklist
 from web.pdf.fonts import FAMILY, CjkFont, new_pdf
 from web.pdf.staticmap import Box, MapLayers, draw_map
 from web.pdf.text import Lang, duration, words
@@ -19,8 +21,6 @@ from web.pdf.text import Lang, duration, words
 MARGIN: Final = 12.0
 QR_MM: Final = 30.0
 MAP_BOX: Final = Box(MARGIN, 48.0, 210.0 - 2 * MARGIN, 135.0)
-ROW_H: Final = 7.5
-COLUMNS: Final = (12.0, 95.0, 16.0, 63.0)  # number, name, box to tick, remarks (mm)
 
 
 def route_url(base_url: str, route_id: str, export_key: str = "") -> str:
@@ -61,8 +61,14 @@ def route_sheet_pdf(
     title: str = "",
     font: CjkFont | None = None,
     export_key: str = "",
+    slot_label: str = "",
 ) -> Path:
-    """Write the route sheet a team carries: facts, map, checkpoints to tick, QR code.
+    """Write the route sheet a team carries: facts, map, its checklist table, QR code.
+
+    The table follows the plan's kind: street routes list their checkpoints (or the
+    streets along the way), checkpoint routes add each point's hours and when it is
+    due, building routes go tower by tower, floor by floor; each row has a box per
+    item of the kind's checklist.
 
     Parameters
     ----------
@@ -88,6 +94,8 @@ def route_sheet_pdf(
         Default ``find_cjk_font()``.
     export_key : str
         Key of the web export holding the route (see ``route_url``).
+    slot_label : str
+        The rota slot the route is walked in, when it has one (checkpoint hours).
 
     Returns
     -------
@@ -100,12 +108,13 @@ def route_sheet_pdf(
     points = plan.checkpoints[plan.checkpoints["route_id"] == route_id].sort_values("order")
     pdf = new_pdf("portrait", font)
     pdf.add_page()
-    _header(pdf, t, lang, route, team, title)
+    _header(pdf, t, lang, plan, route, team, title, slot_label)
     _qr(pdf, url, t["qr"])
+    marks = list(zip(points.geometry.x, points.geometry.y, strict=True))
     layers = MapLayers(
         route=route.geometry,
         start=(plan.start_lon, plan.start_lat),
-        checkpoints=tuple(zip(points.geometry.x, points.geometry.y, strict=True)),
+        checkpoints=tuple(dict.fromkeys(marks)),  # a tower's floors share its entrance
         buildings=buildings,
         streets=streets,
     )
@@ -114,14 +123,24 @@ def route_sheet_pdf(
     pdf.set_font(FAMILY, "", 8)
     pdf.set_text_color(60, 60, 60)
     pdf.cell(0, 5, t["legend"], new_x="LMARGIN", new_y="NEXT")
-    names = [n or cid for n, cid in zip(points["name"], points["checkpoint_id"], strict=True)]
-    _checklist(pdf, t, names)
+    heading = {"street": t["checkpoints"], "checkpoints": t["checklist"], "building": t["floors"]}
+    rows = checklist_rows(plan, route, t)
+    draw_checklist(
+        pdf, t, heading.get(route.kind, t["checklist"]), plan.kind.checklist, rows, kind=route.kind
+    )
     pdf.output(str(path))
     return Path(path)
 
 
 def _header(
-    pdf: FPDF, t: Mapping[str, str], lang: Lang, route: PatrolRoute, team: str, title: str
+    pdf: FPDF,
+    t: Mapping[str, str],
+    lang: Lang,
+    plan: PatrolPlan,
+    route: PatrolRoute,
+    team: str,
+    title: str,
+    slot_label: str,
 ) -> None:
     pdf.set_xy(MARGIN, MARGIN - 2)
     pdf.set_font(FAMILY, "", 9)
@@ -129,18 +148,37 @@ def _header(
     pdf.cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 20)
     pdf.set_text_color(0, 0, 0)
-    pdf.cell(0, 11, t["route_title"].format(route=route.route_id), new_x="LMARGIN", new_y="NEXT")
+    kind = kind_label(route.kind, lang, plan.kind.label)
+    heading = f"{t['route_title'].format(route=route.route_id)} · {kind}"
+    pdf.cell(0, 11, heading, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 12)
     if team:
         pdf.cell(0, 7, t["team"].format(team=team), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 9)
-    facts = t["facts"].format(
-        km=route.length_m / 1000,
-        time=duration(route.time_s, lang),
-        dead=route.deadhead_m / 1000,
-        n=len(route.checkpoints),
-    )
+    facts = _facts(t, lang, plan, route)
+    if slot_label:
+        facts += "\n" + t["slot_line"].format(slot=slot_label)
     pdf.multi_cell(210 - 2 * MARGIN - QR_MM - 4, 5, facts, new_x="LMARGIN", new_y="NEXT")
+
+
+def _facts(t: Mapping[str, str], lang: Lang, plan: PatrolPlan, route: PatrolRoute) -> str:
+    """Length, duration and what the route holds, per kind; and the slot it fits."""
+    common = {"km": route.length_m / 1000, "time": duration(route.time_s, lang)}
+    if route.kind == "building":
+        towers = plan.checkpoints.set_index("checkpoint_id").loc[list(route.checkpoints)]
+        text = t["facts_building"].format(
+            **common,
+            climb=duration(route.climb_s, lang),
+            towers=towers["building_id"].nunique(),
+            n=len(route.checkpoints),
+        )
+    elif route.kind == "checkpoints":
+        text = t["facts_checkpoints"].format(**common, n=len(route.checkpoints))
+    else:
+        text = t["facts"].format(**common, dead=route.deadhead_m / 1000, n=len(route.checkpoints))
+    if plan.slot_s:
+        text += t["fits_slot"].format(minutes=round(plan.slot_s / 60))
+    return text
 
 
 def _qr(pdf: FPDF, url: str, caption: str) -> None:
@@ -154,38 +192,3 @@ def _qr(pdf: FPDF, url: str, caption: str) -> None:
         # A long URL (with its export key) is wider than the code: keep it inside the margin.
         left = min(x + (QR_MM - width) / 2, 210 - MARGIN - width)
         pdf.text(left, MARGIN - 4 + QR_MM + 2.5 + 2.6 * i, text)
-
-
-def _checklist(pdf: FPDF, t: Mapping[str, str], names: list[str]) -> None:
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_font(FAMILY, "", 12)
-    pdf.cell(0, 8, t["checkpoints"], new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "", 9)
-    if not names:
-        pdf.cell(0, 6, t["no_checkpoints"], new_x="LMARGIN", new_y="NEXT")
-    else:
-        _row(pdf, (t["no"], t["name"], t["done"], t["remarks"]), head=True)
-        for number, name in enumerate(names, start=1):
-            if pdf.will_page_break(ROW_H):
-                pdf.add_page()
-                _row(pdf, (t["no"], t["name"], t["done"], t["remarks"]), head=True)
-            _row(pdf, (str(number), name, "", ""), head=False)
-    pdf.ln(6)
-    if pdf.will_page_break(10):
-        pdf.add_page()
-    pdf.cell(0, 8, t["signature"], new_x="LMARGIN", new_y="NEXT")
-
-
-def _row(pdf: FPDF, cells: tuple[str, str, str, str], *, head: bool) -> None:
-    """One line of the checklist; data rows get an empty box to tick."""
-    pdf.set_fill_color(230, 236, 245)
-    y = pdf.get_y()
-    x = MARGIN
-    for width, text in zip(COLUMNS, cells, strict=True):
-        pdf.set_xy(x, y)
-        pdf.cell(width, ROW_H, text, border=1, align="C" if width < 20 else "L", fill=head)
-        x += width
-    if not head:
-        box_x = MARGIN + COLUMNS[0] + COLUMNS[1] + (COLUMNS[2] - 4.5) / 2
-        pdf.rect(box_x, y + (ROW_H - 4.5) / 2, 4.5, 4.5)
-    pdf.set_xy(MARGIN, y + ROW_H)

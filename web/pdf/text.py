@@ -44,6 +44,21 @@ _ZH: Final = {
     "signature": "巡查人签名：______________    日期：____年__月__日",
     "attribution": "地图数据 © OpenStreetMap 贡献者",
     "weekdays": "周一 周二 周三 周四 周五 周六 周日",
+    "facts_checkpoints": "全长 {km:.1f} 公里 · 预计 {time} · 检查点 {n} 个",
+    "facts_building": "全长 {km:.1f} 公里 · 预计 {time}（其中走楼梯 {climb}）"
+    " · {towers} 栋楼 {n} 层",
+    "slot_line": "巡查时段：{slot}",
+    "fits_slot": "（不超过 {minutes} 分钟的时段）",
+    "checklist": "检查表",
+    "floors": "逐层检查表（走楼梯，不乘电梯）",
+    "open_hours": "时段",
+    "arrival": "预计到达",
+    "floor": "楼层",
+    "floor_name": "{floor} 层",
+    "basement_name": "地下 {floor} 层",
+    "tower_line": "{name}（共 {floors} 层）",
+    "along": "沿途街道",
+    "after": "+{m} 分",
 }
 _EN: Final = {
     "rota_title": "Patrol rota",
@@ -72,6 +87,21 @@ _EN: Final = {
     "signature": "Patrolled by: ______________    Date: ____-__-__",
     "attribution": "Map data © OpenStreetMap contributors",
     "weekdays": "Mon Tue Wed Thu Fri Sat Sun",
+    "facts_checkpoints": "{km:.1f} km · about {time} · {n} checkpoint(s)",
+    "facts_building": "{km:.1f} km · about {time} ({climb} on the stairs) · {towers} building(s),"
+    " {n} floor(s)",
+    "slot_line": "Patrol slot: {slot}",
+    "fits_slot": " (fits a {minutes}-minute slot)",
+    "checklist": "Checklist",
+    "floors": "Floor by floor (by the stairs, not the lift)",
+    "open_hours": "Hours",
+    "arrival": "Due",
+    "floor": "Floor",
+    "floor_name": "Floor {floor}",
+    "basement_name": "Basement {floor}",
+    "tower_line": "{name} ({floors} floors)",
+    "along": "Along the streets",
+    "after": "+{m} min",
 }
 TEXT: Final = MappingProxyType({"zh": MappingProxyType(_ZH), "en": MappingProxyType(_EN)})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -141,3 +142,48 @@ def test_bad_options_are_refused(field: str, value: object) -> None:
 def test_unknown_team_in_availability_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown team"):
         solve_rota(ROUTES, TEAMS, MONDAY, unavailable={"T999": [0]})
+
+
+def test_routes_are_walked_as_often_as_their_kind_asks() -> None:
+    from routing.patrols import RouteDemand
+
+    demands = {
+        "R04": RouteDemand("checkpoints", per_week=1),  # dengue spots: weekly
+        "R05": RouteDemand("checkpoints", per_week=7, slots=(0,)),  # market: every morning
+    }
+    options = RotaOptions(weeks=3, slots_per_day=2, seed=2)
+    rota = solve_rota(ROUTES, TEAMS, MONDAY, options, demands=demands)
+    assert rota.feasible, rota.summary()
+    frame = rota.assignments
+    per_week = frame.groupby(["route_id", "week"]).size().unstack()
+    assert (per_week.loc[["R01", "R02", "R03"]] == 14).all().all()  # every slot of 7 days
+    assert (per_week.loc["R04"] == 1).all() and (per_week.loc["R05"] == 7).all()
+    assert set(frame.loc[frame["route_id"] == "R05", "slot"]) == {0}
+    assert frame.groupby(["date", "slot", "route_id"]).size().max() == 1
+    assert frame.groupby(["team_id", "date"]).size().max() == 1
+    kinds = frame.groupby("route_id")["kind"].unique()
+    assert kinds["R01"].tolist() == ["street"] and kinds["R04"].tolist() == ["checkpoints"]
+    assert rota.kind("R05") == "checkpoints" and rota.demand("R01").per_week is None
+    counts = rota.counts()
+    assert counts.max() - counts.min() <= options.fair_spread
+    # the CSV keeps its four columns
+    assert (
+        rota.to_csv(Path(tempfile.mkdtemp()) / "rota.csv")
+        .read_text()
+        .startswith("date,slot,route_id,team_id\n")
+    )
+
+
+def test_a_demand_that_does_not_fit_the_week_is_refused() -> None:
+    from routing.patrols import RouteDemand
+
+    with pytest.raises(ValueError, match="15 times a week but week 1 has only 14"):
+        solve_rota(
+            ROUTES, TEAMS, MONDAY, RotaOptions(weeks=1), demands={"R01": RouteDemand(per_week=15)}
+        )
+    with pytest.raises(ValueError, match="slot 2 does not exist"):
+        solve_rota(
+            ROUTES, TEAMS, MONDAY, RotaOptions(weeks=1), demands={"R01": RouteDemand(slots=(2,))}
+        )
+    with pytest.raises(ValueError, match="unknown route"):
+        solve_rota(ROUTES, TEAMS, MONDAY, RotaOptions(weeks=1), demands={"R99": RouteDemand()})
