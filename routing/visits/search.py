@@ -5,14 +5,21 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Final
 
+from routing.visits.improve import models, run_routes, warm_up
 from routing.visits.model import RoutingProblem, Solution, run_search
-from routing.visits.options import ROUTING_PORTFOLIO, TOUR_PORTFOLIO, Progress, SearchConfig
+from routing.visits.options import (
+    ROUTES_PORTFOLIO,
+    ROUTING_PORTFOLIO,
+    TOUR_PORTFOLIO,
+    Progress,
+    SearchConfig,
+)
 
 # Progress is reported at most this often (seconds) while the searches run.
 _PROGRESS_EVERY_S: Final = 0.5
@@ -76,7 +83,9 @@ def solve(
     names = ", ".join(config.name for config, _ in tasks)
     _tell(progress, 0.0, f"searching ({names}) for {time_limit_s:g} s")
     reporter = _Reporter(progress, began, time_limit_s, tasks[0][0].name)
-    bound = partial(run_search, problem, deadline=deadline, max_solutions=max_solutions)
+    if any(config.improvement == "lahc" for config, _ in tasks) and models(problem):
+        warm_up()  # before forking: the workers inherit the compiled search
+    bound = partial(run_one, problem, deadline=deadline, max_solutions=max_solutions)
     pool = _pool(len(tasks) - 1)
     try:
         futures = [pool.submit(bound, config, seed=k) for config, k in tasks[1:]]
@@ -90,9 +99,39 @@ def solve(
     return SearchOutcome(best, tuple(runs))
 
 
+def run_one(
+    problem: RoutingProblem,
+    config: SearchConfig,
+    *,
+    deadline: float,
+    seed: int,
+    max_solutions: int | None = None,
+    on_solution: Callable[[int, float], None] | None = None,
+) -> Solution:
+    """One search of the portfolio: the routes search for ``"lahc"``, else OR-Tools'.
+
+    Parameters are those of ``model.run_search``.
+
+    Returns
+    -------
+    Solution
+        The search's best routes.
+    """
+    run = run_routes if config.improvement == "lahc" else run_search
+    return run(
+        problem,
+        config,
+        deadline=deadline,
+        seed=seed,
+        max_solutions=max_solutions,
+        on_solution=on_solution,
+    )
+
+
 def portfolio_for(problem: RoutingProblem) -> tuple[SearchConfig, ...]:
-    """``TOUR_PORTFOLIO`` for one tour of mandatory visits without windows or loads,
-    else ``ROUTING_PORTFOLIO``.
+    """``TOUR_PORTFOLIO`` for one tour of mandatory visits without windows or loads;
+    ``ROUTES_PORTFOLIO`` (redvest's routes search) for what it models (one window per
+    visit at most, ``improve.models``); else OR-Tools' ``ROUTING_PORTFOLIO``.
 
     Parameters
     ----------
@@ -111,7 +150,9 @@ def portfolio_for(problem: RoutingProblem) -> tuple[SearchConfig, ...]:
         and bool((problem.penalty[problem.visits] < _mandatory_penalty(problem)).any())
     )
     tour = problem.vehicles == 1 and not windows and problem.demand is None and not optional
-    return TOUR_PORTFOLIO if tour else ROUTING_PORTFOLIO
+    if tour:
+        return TOUR_PORTFOLIO
+    return ROUTES_PORTFOLIO if models(problem) else ROUTING_PORTFOLIO
 
 
 def _mandatory_penalty(problem: RoutingProblem) -> int:
@@ -165,7 +206,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         # The server imports the solver once; every worker then starts without imports.
-        context.set_forkserver_preload(["routing.visits.model"])
+        context.set_forkserver_preload(["routing.visits.improve"])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -1,0 +1,118 @@
+"""Ruin and recreate (compiled): remove strings of visits near a seed, reinsert greedily.
+
+The ruin follows SISR (Christiaens & Vanden Berghe 2020, "Slack induction by string
+removals for vehicle routing problems"): from a random visit and its nearest
+neighbours, one string of consecutive visits is cut from each route met, until
+about the wanted number is out. The recreate puts every visit that is out back at its
+cheapest position over all routes (penalised cost, so a window may be broken at a
+price), in one of four orders drawn at random — random, earliest window first,
+farthest from the start first, tightest window first — skipping each position with a
+small "blink" probability so that equal choices do not always fall the same way.
+A visit whose best insertion costs more than its prize stays out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from routing.visits.jit import compiled
+from routing.visits.moves import Move, apply, insert
+from routing.visits.segments import Data, State, refresh
+
+IntArray = NDArray[np.int64]
+# Probability of skipping a position while looking for the cheapest insertion.
+BLINK = 0.01
+
+
+@compiled
+def ruin(data: Data, state: State, target: int, longest: int, out: IntArray) -> int:
+    """Cut strings of at most ``longest`` visits near a random visit; their count.
+
+    The removed visits are written to ``out`` and left out of every route.
+    """
+    n = len(data.travel)
+    seed = -1
+    for _ in range(4 * n):
+        v = np.random.randint(n)
+        if state.route_of[v] >= 0:
+            seed = v
+            break
+    if seed < 0:
+        return 0
+    ruined = np.zeros(len(state.size), dtype=np.bool_)
+    count = 0
+    for k in range(-1, data.near.shape[1]):
+        if count >= target:
+            break
+        v = seed if k < 0 else data.near[seed, k]
+        r = state.route_of[v]
+        if r < 0 or ruined[r]:
+            continue
+        ruined[r] = True
+        size = state.size[r]
+        length = 1 + np.random.randint(min(longest, size, target - count))
+        first = state.pos_of[v] - np.random.randint(length)
+        first = min(max(first, 1), size - length + 1)
+        nodes = state.nodes[r]
+        for p in range(first, first + length):
+            out[count] = nodes[p]
+            state.route_of[nodes[p]] = -1
+            count += 1
+        nodes[first : size + 2 - length] = nodes[first + length : size + 2].copy()
+        state.size[r] = size - length
+        refresh(data, state, r)
+    return count
+
+
+@compiled
+def recreate(data: Data, state: State, move: Move, todo: IntArray, count: int) -> None:
+    """Insert ``todo[:count]`` one by one at their cheapest positions (see module doc)."""
+    _order(data, todo, count)
+    for k in range(count):
+        u = todo[k]
+        if state.route_of[u] >= 0:
+            continue
+        best, best_r, best_at = 0.0, -1, -1  # only insertions that pay
+        for v in data.near[u]:
+            r = state.route_of[v]
+            if r < 0:
+                continue
+            for at in (state.pos_of[v] - 1, state.pos_of[v]):
+                if np.random.random() < BLINK:
+                    continue
+                delta = insert(data, state, move, u, r, at, best)
+                if delta < best:
+                    best, best_r, best_at = delta, r, at
+        for r in range(len(state.size)):
+            if state.size[r] == 0 or best_r < 0:
+                # an empty route, or any place at all when no neighbour is routed
+                for at in range(state.size[r] + 1):
+                    delta = insert(data, state, move, u, r, at, best)
+                    if delta < best:
+                        best, best_r, best_at = delta, r, at
+        if best_r >= 0:
+            insert(data, state, move, u, best_r, best_at, np.inf)
+            apply(data, state, move)
+
+
+@compiled
+def _order(data: Data, todo: IntArray, count: int) -> None:
+    """Shuffle, then sort by a key drawn at random (stable for the shuffled ties)."""
+    for k in range(count - 1, 0, -1):
+        j = np.random.randint(k + 1)
+        todo[k], todo[j] = todo[j], todo[k]
+    kind = np.random.randint(4)
+    if kind == 0:
+        return
+    keys = np.empty(count, dtype=np.int64)
+    for k in range(count):
+        u = todo[k]
+        if kind == 1:
+            keys[k] = data.early[u]
+        elif kind == 2:
+            keys[k] = -data.travel[data.starts[0], u]
+        else:
+            keys[k] = data.late[u] - data.early[u]
+    order = np.argsort(keys, kind="mergesort")
+    todo[:count] = todo[:count][order]
