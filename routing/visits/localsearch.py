@@ -20,12 +20,15 @@ from routing.visits.jit import kernel
 from routing.visits.moves import (
     Move,
     apply,
-    insert,
+    cheapest_insertion,
+    price,
     relocate,
     remove,
-    reverse,
-    swap,
-    swap_tails,
+    set_insert,
+    set_relocate,
+    set_reverse,
+    set_swap,
+    set_tails,
 )
 from routing.visits.segments import Data, State
 
@@ -93,33 +96,35 @@ def _improve(data: Data, state: State, move: Move, u: int) -> bool:
     return _to_empty(data, state, move, u)
 
 
+# Moves between U = ru[pu] and its neighbour V = rv[pv], tried in this order:
+# U after V, U before V, (U, next) after / before V either way round, swaps 1-1, 2-1,
+# 1-2, 2-2, 2-opt* making U -> V or V -> U an arc, 2-opt making them neighbours.
+VARIANTS = 13
+
+
 @kernel
 def _pair(data: Data, state: State, move: Move, ru: int, pu: int, rv: int, pv: int) -> bool:
-    """Try every move between U = ru[pu] and its neighbour V = rv[pv]; apply the first gain."""
-    for at in (pv, pv - 1):  # U after V, U before V
-        if relocate(data, state, move, ru, pu, 1, 0, rv, at, -EPSILON) < -EPSILON:
-            apply(data, state, move)
-            return True
-        for rev in (0, 1):
-            if relocate(data, state, move, ru, pu, 2, rev, rv, at, -EPSILON) < -EPSILON:
-                apply(data, state, move)
-                return True
-    for ku in (1, 2):
-        for kv in (1, 2):
-            if swap(data, state, move, ru, pu, ku, rv, pv, kv, -EPSILON) < -EPSILON:
-                apply(data, state, move)
-                return True
-    if ru != rv:
-        # cut so that U -> V (U's tail after V's head) or V -> U become arcs
-        if swap_tails(data, state, move, ru, pu, rv, pv - 1, -EPSILON) < -EPSILON:
-            apply(data, state, move)
-            return True
-        if swap_tails(data, state, move, ru, pu - 1, rv, pv, -EPSILON) < -EPSILON:
-            apply(data, state, move)
-            return True
-    else:
-        i, j = (pu + 1, pv) if pu < pv else (pv, pu - 1)
-        if reverse(data, state, move, ru, i, j, -EPSILON) < -EPSILON:
+    """Try every move between U = ru[pu] and its neighbour V = rv[pv]; apply the first gain.
+
+    One loop over the variants sets a move's pieces and prices it, so the pricing
+    code is compiled once here rather than once per variant.
+    """
+    for variant in range(VARIANTS):
+        if variant < 6:
+            k = 1 if variant < 2 else 2
+            at = pv if variant in (0, 2, 3) else pv - 1
+            ok = set_relocate(state, move, ru, pu, k, variant in (3, 5), rv, at)
+        elif variant < 10:
+            ku, kv = ((1, 1), (2, 1), (1, 2), (2, 2))[variant - 6]
+            ok = set_swap(state, move, ru, pu, ku, rv, pv, kv)
+        elif variant == 10:
+            ok = set_tails(state, move, ru, pu, rv, pv - 1)
+        elif variant == 11:
+            ok = set_tails(state, move, ru, pu - 1, rv, pv)
+        else:
+            i, j = (pu + 1, pv) if pu < pv else (pv, pu - 1)
+            ok = ru == rv and set_reverse(state, move, ru, i, j)
+        if ok and price(data, state, move, 0.0, -EPSILON) < -EPSILON:
             apply(data, state, move)
             return True
     return False
@@ -149,22 +154,9 @@ def _to_empty(data: Data, state: State, move: Move, u: int) -> bool:
 @kernel
 def _put_back(data: Data, state: State, move: Move, u: int) -> bool:
     """Insert a left-out visit u after or before a neighbour, where it pays most."""
-    best, best_r, best_at = -EPSILON, -1, -1
-    for v in data.near[u]:
-        rv = state.route_of[v]
-        if rv < 0:
-            continue
-        for at in (state.pos_of[v], state.pos_of[v] - 1):
-            delta = insert(data, state, move, u, rv, at, best)
-            if delta < best:
-                best, best_r, best_at = delta, rv, at
-    for r in range(len(state.size)):
-        if state.size[r] == 0:
-            delta = insert(data, state, move, u, r, 0, best)
-            if delta < best:
-                best, best_r, best_at = delta, r, 0
-    if best_r < 0:
+    _, r, at = cheapest_insertion(data, state, move, u, -EPSILON, 0.0)
+    if r < 0:
         return False
-    insert(data, state, move, u, best_r, best_at, np.inf)
+    set_insert(state, move, u, r, at)
     apply(data, state, move)
     return True

@@ -62,7 +62,7 @@ def _piece(move: Move, route: int, k: int, src: int, first: int, last: int, rev:
     p[0], p[1], p[2], p[3] = src, first, last, rev
 
 
-@kernel
+@inlined
 def price(data: Data, state: State, move: Move, extra: float, bound: float) -> float:
     """Cost delta of the routes in ``move`` plus ``extra`` (a change of prizes).
 
@@ -119,24 +119,15 @@ def apply(data: Data, state: State, move: Move) -> None:
         install(data, state, rb, move.out[1], count_b)
 
 
-@kernel
-def relocate(
-    data: Data,
-    state: State,
-    move: Move,
-    ru: int,
-    pu: int,
-    k: int,
-    rev: int,
-    rv: int,
-    at: int,
-    bound: float,
-) -> float:
-    """Move the k visits at ru[pu..pu+k-1] (reversed if ``rev``) after position ``at`` of rv."""
+@inlined
+def set_relocate(
+    state: State, move: Move, ru: int, pu: int, k: int, rev: int, rv: int, at: int
+) -> bool:
+    """Pieces of moving the k visits at ru[pu..] (reversed if ``rev``) after rv[at]."""
     end_u, end_v = state.size[ru] + 1, state.size[rv] + 1
     last = pu + k - 1
     if pu < 1 or last >= end_u or at < 0 or at >= end_v:
-        return NO_MOVE
+        return False
     if ru != rv:
         _piece(move, 0, 0, ru, 0, pu - 1, 0)
         _piece(move, 0, 1, ru, last + 1, end_u, 0)
@@ -157,8 +148,110 @@ def relocate(
         _piece(move, 0, 3, ru, at + 1, end_u, 0)
         move.meta[RA], move.meta[CA], move.meta[RB] = ru, 4, -1
     else:
+        return False
+    return True
+
+
+@inlined
+def set_swap(
+    state: State, move: Move, ru: int, pu: int, ku: int, rv: int, pv: int, kv: int
+) -> bool:
+    """Pieces of exchanging the ku visits at ru[pu..] with the kv visits at rv[pv..]."""
+    end_u, end_v = state.size[ru] + 1, state.size[rv] + 1
+    last_u, last_v = pu + ku - 1, pv + kv - 1
+    if pu < 1 or pv < 1 or last_u >= end_u or last_v >= end_v:
+        return False
+    if ru != rv:
+        _piece(move, 0, 0, ru, 0, pu - 1, 0)
+        _piece(move, 0, 1, rv, pv, last_v, 0)
+        _piece(move, 0, 2, ru, last_u + 1, end_u, 0)
+        _piece(move, 1, 0, rv, 0, pv - 1, 0)
+        _piece(move, 1, 1, ru, pu, last_u, 0)
+        _piece(move, 1, 2, rv, last_v + 1, end_v, 0)
+        move.meta[RA], move.meta[CA], move.meta[RB], move.meta[CB] = ru, 3, rv, 3
+        return True
+    if last_v < pu:  # put the earlier segment first
+        pu, ku, last_u, pv, kv, last_v = pv, kv, last_v, pu, ku, last_u
+    if last_u >= pv:
+        return False
+    _piece(move, 0, 0, ru, 0, pu - 1, 0)
+    _piece(move, 0, 1, ru, pv, last_v, 0)
+    count = 2
+    if last_u + 1 <= pv - 1:
+        _piece(move, 0, 2, ru, last_u + 1, pv - 1, 0)
+        count = 3
+    _piece(move, 0, count, ru, pu, last_u, 0)
+    _piece(move, 0, count + 1, ru, last_v + 1, end_u, 0)
+    move.meta[RA], move.meta[CA], move.meta[RB] = ru, count + 2, -1
+    return True
+
+
+@inlined
+def set_tails(state: State, move: Move, ru: int, pu: int, rv: int, pv: int) -> bool:
+    """Pieces of 2-opt*: ru keeps 0..pu and takes rv's visits after pv, and back."""
+    end_u, end_v = state.size[ru] + 1, state.size[rv] + 1
+    if ru == rv or pu < 0 or pv < 0 or pu >= end_u or pv >= end_v:
+        return False
+    _piece(move, 0, 0, ru, 0, pu, 0)
+    _piece(move, 0, 1, rv, pv + 1, end_v, 0)
+    _piece(move, 1, 0, rv, 0, pv, 0)
+    _piece(move, 1, 1, ru, pu + 1, end_u, 0)
+    move.meta[RA], move.meta[CA], move.meta[RB], move.meta[CB] = ru, 2, rv, 2
+    return True
+
+
+@inlined
+def set_reverse(state: State, move: Move, r: int, i: int, j: int) -> bool:
+    """Pieces of 2-opt within route r: positions i..j in reverse order."""
+    end = state.size[r] + 1
+    if i < 1 or j <= i or j >= end:
+        return False
+    _piece(move, 0, 0, r, 0, i - 1, 0)
+    _piece(move, 0, 1, r, i, j, 1)
+    _piece(move, 0, 2, r, j + 1, end, 0)
+    move.meta[RA], move.meta[CA], move.meta[RB] = r, 3, -1
+    return True
+
+
+@inlined
+def set_insert(state: State, move: Move, node: int, r: int, at: int) -> bool:
+    """Pieces of putting a visit that is left out after position ``at`` of route r."""
+    end = state.size[r] + 1
+    if state.route_of[node] >= 0 or at < 0 or at >= end:
+        return False
+    _piece(move, 0, 0, r, 0, at, 0)
+    _piece(move, 0, 1, LOOSE, node, node, 0)
+    _piece(move, 0, 2, r, at + 1, end, 0)
+    move.meta[RA], move.meta[CA], move.meta[RB] = r, 3, -1
+    return True
+
+
+# The moves one by one, priced (the local search sets pieces and prices in one loop).
+
+
+@kernel
+def priced(data: Data, state: State, move: Move, extra: float, bound: float) -> float:
+    """``price`` compiled once, for the moves priced one by one."""
+    return price(data, state, move, extra, bound)
+
+
+@kernel
+def relocate(
+    data: Data,
+    state: State,
+    move: Move,
+    ru: int,
+    pu: int,
+    k: int,
+    rev: int,
+    rv: int,
+    at: int,
+    bound: float,
+) -> float:
+    """Move the k visits at ru[pu..pu+k-1] (reversed if ``rev``) after position ``at`` of rv."""
+    if not set_relocate(state, move, ru, pu, k, rev, rv, at):
         return NO_MOVE
-    return price(data, state, move, 0.0, bound)
+    return priced(data, state, move, 0.0, bound)
 
 
 @kernel
@@ -175,33 +268,9 @@ def swap(
     bound: float,
 ) -> float:
     """Exchange the ku visits at ru[pu..] with the kv visits at rv[pv..]."""
-    end_u, end_v = state.size[ru] + 1, state.size[rv] + 1
-    last_u, last_v = pu + ku - 1, pv + kv - 1
-    if pu < 1 or pv < 1 or last_u >= end_u or last_v >= end_v:
+    if not set_swap(state, move, ru, pu, ku, rv, pv, kv):
         return NO_MOVE
-    if ru != rv:
-        _piece(move, 0, 0, ru, 0, pu - 1, 0)
-        _piece(move, 0, 1, rv, pv, last_v, 0)
-        _piece(move, 0, 2, ru, last_u + 1, end_u, 0)
-        _piece(move, 1, 0, rv, 0, pv - 1, 0)
-        _piece(move, 1, 1, ru, pu, last_u, 0)
-        _piece(move, 1, 2, rv, last_v + 1, end_v, 0)
-        move.meta[RA], move.meta[CA], move.meta[RB], move.meta[CB] = ru, 3, rv, 3
-        return price(data, state, move, 0.0, bound)
-    if last_v < pu:  # put the earlier segment first
-        pu, ku, last_u, pv, kv, last_v = pv, kv, last_v, pu, ku, last_u
-    if last_u >= pv:
-        return NO_MOVE
-    _piece(move, 0, 0, ru, 0, pu - 1, 0)
-    _piece(move, 0, 1, ru, pv, last_v, 0)
-    count = 2
-    if last_u + 1 <= pv - 1:
-        _piece(move, 0, 2, ru, last_u + 1, pv - 1, 0)
-        count = 3
-    _piece(move, 0, count, ru, pu, last_u, 0)
-    _piece(move, 0, count + 1, ru, last_v + 1, end_u, 0)
-    move.meta[RA], move.meta[CA], move.meta[RB] = ru, count + 2, -1
-    return price(data, state, move, 0.0, bound)
+    return priced(data, state, move, 0.0, bound)
 
 
 @kernel
@@ -209,28 +278,17 @@ def swap_tails(
     data: Data, state: State, move: Move, ru: int, pu: int, rv: int, pv: int, bound: float
 ) -> float:
     """2-opt*: route ru keeps positions 0..pu and takes rv's visits after pv, and back."""
-    end_u, end_v = state.size[ru] + 1, state.size[rv] + 1
-    if ru == rv or pu < 0 or pv < 0 or pu >= end_u or pv >= end_v:
+    if not set_tails(state, move, ru, pu, rv, pv):
         return NO_MOVE
-    _piece(move, 0, 0, ru, 0, pu, 0)
-    _piece(move, 0, 1, rv, pv + 1, end_v, 0)
-    _piece(move, 1, 0, rv, 0, pv, 0)
-    _piece(move, 1, 1, ru, pu + 1, end_u, 0)
-    move.meta[RA], move.meta[CA], move.meta[RB], move.meta[CB] = ru, 2, rv, 2
-    return price(data, state, move, 0.0, bound)
+    return priced(data, state, move, 0.0, bound)
 
 
 @kernel
 def reverse(data: Data, state: State, move: Move, r: int, i: int, j: int, bound: float) -> float:
     """2-opt within route r: visit positions i..j in reverse order (asymmetric-exact)."""
-    end = state.size[r] + 1
-    if i < 1 or j <= i or j >= end:
+    if not set_reverse(state, move, r, i, j):
         return NO_MOVE
-    _piece(move, 0, 0, r, 0, i - 1, 0)
-    _piece(move, 0, 1, r, i, j, 1)
-    _piece(move, 0, 2, r, j + 1, end, 0)
-    move.meta[RA], move.meta[CA], move.meta[RB] = r, 3, -1
-    return price(data, state, move, 0.0, bound)
+    return priced(data, state, move, 0.0, bound)
 
 
 @kernel
@@ -242,17 +300,39 @@ def remove(data: Data, state: State, move: Move, r: int, p: int, bound: float) -
     _piece(move, 0, 0, r, 0, p - 1, 0)
     _piece(move, 0, 1, r, p + 1, end, 0)
     move.meta[RA], move.meta[CA], move.meta[RB] = r, 2, -1
-    return price(data, state, move, float(data.prize[state.nodes[r, p]]), bound)
+    return priced(data, state, move, float(data.prize[state.nodes[r, p]]), bound)
 
 
 @kernel
 def insert(data: Data, state: State, move: Move, node: int, r: int, at: int, bound: float) -> float:
     """Put a visit that is left out after position ``at`` of route r (its prize saved)."""
-    end = state.size[r] + 1
-    if state.route_of[node] >= 0 or at < 0 or at >= end:
+    if not set_insert(state, move, node, r, at):
         return NO_MOVE
-    _piece(move, 0, 0, r, 0, at, 0)
-    _piece(move, 0, 1, LOOSE, node, node, 0)
-    _piece(move, 0, 2, r, at + 1, end, 0)
-    move.meta[RA], move.meta[CA], move.meta[RB] = r, 3, -1
-    return price(data, state, move, -float(data.prize[node]), bound)
+    return priced(data, state, move, -float(data.prize[node]), bound)
+
+
+@kernel
+def cheapest_insertion(
+    data: Data, state: State, move: Move, node: int, bound: float, blink: float
+) -> tuple[float, int, int]:
+    """The cheapest place for a left-out visit after or before one of its neighbours, or
+    in an empty route: (delta, route, position after which), route -1 when none beats
+    ``bound``. Each place next to a neighbour is skipped with probability ``blink``."""
+    best, best_r, best_at = bound, -1, -1
+    near = data.near[node]
+    routes = len(state.size)
+    for k in range(2 * len(near) + routes):
+        if k < 2 * len(near):
+            r = state.route_of[near[k // 2]]
+            at = state.pos_of[near[k // 2]] - 1 + k % 2
+            if r < 0 or (blink > 0 and np.random.random() < blink):
+                continue
+        else:
+            r, at = k - 2 * len(near), 0
+            if state.size[r] != 0:
+                continue
+        if set_insert(state, move, node, r, at):
+            delta = price(data, state, move, -float(data.prize[node]), best)
+            if delta < best:
+                best, best_r, best_at = delta, r, at
+    return best, best_r, best_at

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.visits.jit import compiled
-from routing.visits.moves import Move, apply, insert
+from routing.visits.jit import compiled, kernel
+from routing.visits.moves import Move, apply, cheapest_insertion, insert, set_insert
 from routing.visits.segments import Data, State, refresh
 
 IntArray = NDArray[np.int64]
@@ -73,27 +73,25 @@ def recreate(data: Data, state: State, move: Move, todo: IntArray, count: int) -
         u = todo[k]
         if state.route_of[u] >= 0:
             continue
-        best, best_r, best_at = 0.0, -1, -1  # only insertions that pay
-        for v in data.near[u]:
-            r = state.route_of[v]
-            if r < 0:
-                continue
-            for at in (state.pos_of[v] - 1, state.pos_of[v]):
-                if np.random.random() < BLINK:
-                    continue
-                delta = insert(data, state, move, u, r, at, best)
-                if delta < best:
-                    best, best_r, best_at = delta, r, at
-        for r in range(len(state.size)):
-            if state.size[r] == 0 or best_r < 0:
-                # an empty route, or any place at all when no neighbour is routed
+        best, best_r, best_at = cheapest_insertion(data, state, move, u, 0.0, BLINK)
+        if best_r < 0 and not _near_routed(data, state, u):
+            # no neighbour on a route: any place at all
+            for r in range(len(state.size)):
                 for at in range(state.size[r] + 1):
                     delta = insert(data, state, move, u, r, at, best)
                     if delta < best:
                         best, best_r, best_at = delta, r, at
         if best_r >= 0:
-            insert(data, state, move, u, best_r, best_at, np.inf)
+            set_insert(state, move, u, best_r, best_at)
             apply(data, state, move)
+
+
+@kernel
+def _near_routed(data: Data, state: State, u: int) -> bool:
+    for v in data.near[u]:  # noqa: SIM110 (compiled: a loop, not a generator)
+        if state.route_of[v] >= 0:
+            return True
+    return False
 
 
 @compiled

@@ -77,14 +77,16 @@ def solve(
     portfolio = portfolio_for(problem) if portfolio is None else portfolio
     if workers < 1 or not portfolio:
         raise ValueError("need workers >= 1 and a non-empty portfolio")
+    tasks = [(portfolio[i % len(portfolio)], seed + i) for i in range(workers)]
+    if any(config.improvement == "lahc" for config, _ in tasks) and models(problem):
+        # Outside the time limit: compiling happens once per machine (cached on disk),
+        # loading once per process; forked workers inherit the compiled search.
+        warm_up()
     began = time.time()
     deadline = began + time_limit_s
-    tasks = [(portfolio[i % len(portfolio)], seed + i) for i in range(workers)]
     names = ", ".join(config.name for config, _ in tasks)
     _tell(progress, 0.0, f"searching ({names}) for {time_limit_s:g} s")
     reporter = _Reporter(progress, began, time_limit_s, tasks[0][0].name)
-    if any(config.improvement == "lahc" for config, _ in tasks) and models(problem):
-        warm_up()  # before forking: the workers inherit the compiled search
     bound = partial(run_one, problem, deadline=deadline, max_solutions=max_solutions)
     pool = _pool(len(tasks) - 1)
     try:

@@ -153,7 +153,7 @@ def merge(
     )
 
 
-@kernel
+@inlined
 def depot_seg(data: Data, r: int, end: bool) -> tuple[int, int, int, int, int, int, int, int, int]:
     """Route r's start (leaves at the horizon's start) or end depot (back by its end)."""
     s = data.scalars
@@ -219,7 +219,7 @@ def full(state: State, r: int) -> tuple[int, int, int, int, int, int, int, int, 
     return prefix(state, r, state.size[r] + 1)
 
 
-@kernel
+@inlined
 def route_cost(
     data: Data,
     pen: FloatArray,
@@ -242,7 +242,7 @@ def route_cost(
     return cost
 
 
-@kernel
+@inlined
 def duration(data: Data, state: State, r: int) -> int:
     """Route r's duration as the balance term counts it (0 when it does not count)."""
     if state.size[r] == 0 and data.scalars[FLOOR_W] == 0:
@@ -250,7 +250,7 @@ def duration(data: Data, state: State, r: int) -> int:
     return state.fw[r, state.size[r] + 1, DUR]
 
 
-@kernel
+@inlined
 def build(
     data: Data, state: State, r: int, pieces: IntArray, count: int
 ) -> tuple[tuple[int, int, int, int, int, int, int, int, int], int]:
@@ -293,7 +293,7 @@ def build(
     return seg, visits
 
 
-@kernel
+@inlined
 def travel_of(data: Data, state: State, r: int, pieces: IntArray, count: int) -> tuple[int, int]:
     """Travel of route r rebuilt from ``pieces[:count]`` (as ``build``) and its visits:
     a cheap lower bound of the route's cost, from cached prefix sums."""
