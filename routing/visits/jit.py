@@ -33,7 +33,7 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "redvest" / key
 
 
-numba.config.CACHE_DIR = str(cache_dir())
+numba.config.CACHE_DIR = str(cache_dir())  # type: ignore[attr-defined]
 
 # Functions that allocate arrays (numba's reference counting on).
 compiled: Any = njit(cache=True)
