@@ -124,8 +124,8 @@ class SearchConfig:
 # after (TSPLIB ch150: +0.54 % at 0.3 s and still at 15 s); the polish reaches the
 # optimum of ch150 and kroA200 within 4 s.
 ROUTES_PORTFOLIO: Final = (
-    SearchConfig("lahc-ruin10", improvement="lahc", ruin_visits=10),
-    SearchConfig("lahc-ruin15", improvement="lahc", ruin_visits=15),
+    SearchConfig("lahc-ruin15", improvement="lahc", ruin_visits=15, history=50),
+    SearchConfig("lahc-ruin20", improvement="lahc", ruin_visits=20, history=50),
 )
 ROUTING_PORTFOLIO: Final = (
     SearchConfig("ils-sisr10", first_solution="PARALLEL_CHEAPEST_INSERTION", ruin_visits=10),
