@@ -36,6 +36,7 @@ from routing.visits.iterate import (
 from routing.visits.model import RoutingProblem, Solution, cost_scale, first_solution, run_search
 from routing.visits.moves import new_move
 from routing.visits.options import SearchConfig
+from routing.visits.polish import polish_path
 from routing.visits.segments import Data, new_state, routes_of, set_routes
 
 # Nearest visits each visit's moves look at (the granular neighbourhood).
@@ -47,6 +48,8 @@ WAIT_WEIGHT, WARP_WEIGHT = 0.2, 1.0
 UNBOUNDED = 2**40
 # A mandatory visit (penalty None) costs this much to leave out.
 MANDATORY_PRIZE = 2**50
+# Highest first weight of time warp (see ``warp_penalty``).
+WARP_CAP = 100.0
 # ``max_solutions`` counts iterations: each makes one candidate solution.
 ITERATIONS_PER_SOLUTION = 1
 
@@ -139,7 +142,8 @@ def run_routes(
 
 
 def warm_up() -> None:
-    """Compile the search (or load it from numba's disk cache) on a three-visit problem.
+    """Compile the routes search and the tour polish (or load them from numba's disk
+    cache) on a three-visit problem.
 
     Call before forking workers, so that they inherit the compiled code: loading it
     takes about a second per process, compiling it from scratch a minute.
@@ -160,6 +164,13 @@ def warm_up() -> None:
         balance=1,
     )
     improve(problem, [[1, 2], [3]], budget=Budget(time.time() + 3600, 2), seed=1)
+    polish_path(
+        np.pad(travel, (0, 2), mode="edge"),
+        [0, 1, 2, 3, 4, 5, 0],
+        deadline=time.time() + 60,
+        seed=1,
+        max_kicks=2,
+    )
     _WARM.append(True)
 
 
@@ -253,6 +264,23 @@ def neighbours(
     )
 
 
+def warp_penalty(data: Data) -> float:
+    """The first weight of a unit of time warp: where leaving out the cheapest visit starts
+    to pay against running late by its service and cheapest arrival (visits worth more
+    than ``WARP_CAP`` per unit count as mandatory), at least 1.
+
+    Starting lower lets a search of optional visits pack every visit in at a small
+    price and spend its first thousands of iterations raising the weight.
+    """
+    visits = np.flatnonzero(data.is_visit)
+    if not len(visits):
+        return 1.0
+    arrival = np.where(np.eye(len(data.travel), dtype=bool), UNBOUNDED, data.travel)[:, visits]
+    cost = data.service[visits] + arrival.min(axis=0)
+    ratio = data.prize[visits] / np.maximum(cost, 1)
+    return float(np.clip(ratio.min(), 1.0, WARP_CAP))
+
+
 def improve(
     problem: RoutingProblem,
     routes: list[list[int]],
@@ -292,7 +320,7 @@ def improve(
     state = new_state(data, np.array([1.0, 1.0]))
     set_routes(data, state, routes)
     top = int(data.demand.max(initial=0))
-    set_penalties(data, state, 1.0, max(scale / max(top, 1), 0.01))
+    set_penalties(data, state, warp_penalty(data), max(scale / max(top, 1), 0.01))
     seed_random(seed)
     move = new_move(problem.size)
     snap, snap_size = state.nodes.copy(), state.size.copy()

@@ -15,7 +15,15 @@ HERE = Path(__file__).resolve().parent
 # source file only, while functions inlined from the other modules are part of it: the
 # cache is kept in a folder named after a hash of all of them, so that editing one
 # recompiles everything that may contain it.
-SOURCES = ("jit.py", "segments.py", "moves.py", "localsearch.py", "ruin.py", "iterate.py")
+SOURCES = (
+    "jit.py",
+    "segments.py",
+    "moves.py",
+    "localsearch.py",
+    "ruin.py",
+    "iterate.py",
+    "polish.py",
+)
 
 
 def cache_dir() -> Path:

@@ -24,6 +24,7 @@ from routing.visits.moves import (
     price,
     relocate,
     remove,
+    replace,
     set_insert,
     set_relocate,
     set_reverse,
@@ -153,10 +154,16 @@ def _to_empty(data: Data, state: State, move: Move, u: int) -> bool:
 
 @kernel
 def _put_back(data: Data, state: State, move: Move, u: int) -> bool:
-    """Insert a left-out visit u after or before a neighbour, where it pays most."""
+    """Insert a left-out visit u after or before a neighbour, where it pays most; else
+    let it take a neighbour's place when that pays (a full route swaps visits)."""
     _, r, at = cheapest_insertion(data, state, move, u, -EPSILON, 0.0)
-    if r < 0:
-        return False
-    set_insert(state, move, u, r, at)
-    apply(data, state, move)
-    return True
+    if r >= 0:
+        set_insert(state, move, u, r, at)
+        apply(data, state, move)
+        return True
+    for v in data.near[u]:
+        rv = state.route_of[v]
+        if rv >= 0 and replace(data, state, move, u, rv, state.pos_of[v], -EPSILON) < -EPSILON:
+            apply(data, state, move)
+            return True
+    return False

@@ -226,6 +226,19 @@ def set_insert(state: State, move: Move, node: int, r: int, at: int) -> bool:
     return True
 
 
+@inlined
+def set_replace(state: State, move: Move, node: int, r: int, p: int) -> bool:
+    """Pieces of a left-out visit taking the place of the visit at r[p] (left out)."""
+    end = state.size[r] + 1
+    if state.route_of[node] >= 0 or p < 1 or p >= end:
+        return False
+    _piece(move, 0, 0, r, 0, p - 1, 0)
+    _piece(move, 0, 1, LOOSE, node, node, 0)
+    _piece(move, 0, 2, r, p + 1, end, 0)
+    move.meta[RA], move.meta[CA], move.meta[RB] = r, 3, -1
+    return True
+
+
 # The moves one by one, priced (the local search sets pieces and prices in one loop).
 
 
@@ -309,6 +322,16 @@ def insert(data: Data, state: State, move: Move, node: int, r: int, at: int, bou
     if not set_insert(state, move, node, r, at):
         return NO_MOVE
     return priced(data, state, move, -float(data.prize[node]), bound)
+
+
+@kernel
+def replace(data: Data, state: State, move: Move, node: int, r: int, p: int, bound: float) -> float:
+    """A left-out visit in place of the one at r[p]: route change plus the prize given up
+    minus the prize saved."""
+    if not set_replace(state, move, node, r, p):
+        return NO_MOVE
+    extra = float(data.prize[state.nodes[r, p]]) - float(data.prize[node])
+    return priced(data, state, move, extra, bound)
 
 
 @kernel

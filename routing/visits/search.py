@@ -78,7 +78,8 @@ def solve(
     if workers < 1 or not portfolio:
         raise ValueError("need workers >= 1 and a non-empty portfolio")
     tasks = [(portfolio[i % len(portfolio)], seed + i) for i in range(workers)]
-    if any(config.improvement == "lahc" for config, _ in tasks) and models(problem):
+    compiled = [config.improvement == "lahc" or config.polish > 0 for config, _ in tasks]
+    if any(compiled):
         # Outside the time limit: compiling happens once per machine (cached on disk),
         # loading once per process; forked workers inherit the compiled search.
         warm_up()

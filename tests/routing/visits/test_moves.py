@@ -29,6 +29,7 @@ from routing.visits.moves import (
     new_move,
     relocate,
     remove,
+    replace,
     reverse,
     swap,
     swap_tails,
@@ -190,6 +191,11 @@ def test_leaving_out_and_putting_back_an_optional_visit() -> None:
     assert routes_of(s) == [[1], [3, 4]] and s.route_of[2] == -1
     # Back between 3 and 4: 0-3-2-4-0 = 110 instead of 85: +25 - 30 = -5.
     assert insert(data, s, move, 2, 1, 1, np.inf) == -5
+    # In the place of 4 (B, position 2): 0-3-2-0 = 30 + 20 + 20 = 70 instead of 85, -15;
+    # 4 is left out (+30) and 2 no longer is (-30): -15.
+    assert replace(data, s, move, 2, 1, 2, np.inf) == -15
+    apply(data, s, move)
+    assert routes_of(s) == [[1], [3, 2]] and s.route_of[4] == -1
 
 
 def test_the_longest_route_is_weighted_on_event_days() -> None:
