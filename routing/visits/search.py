@@ -47,7 +47,9 @@ def solve(
 
     Search ``i`` uses ``portfolio[i % len(portfolio)]`` and seed ``seed + i``. The
     first runs in this process, the others in worker processes (see ``_context``); all
-    stop at the same wall-clock deadline, so the call takes about ``time_limit_s``.
+    stop at the same wall-clock deadline, so the call takes about ``time_limit_s``
+    (plus, the first time in a process, loading the compiled search: ``improve.warm_up``,
+    about a second, or a minute when it must be compiled on a new machine).
 
     Parameters
     ----------
