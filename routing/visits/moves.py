@@ -335,6 +335,23 @@ def replace(data: Data, state: State, move: Move, node: int, r: int, p: int, bou
 
 
 @kernel
+def cheapest_anywhere(
+    data: Data, state: State, move: Move, node: int, bound: float, blink: float
+) -> tuple[float, int, int]:
+    """As ``cheapest_insertion`` over every place of every route."""
+    best, best_r, best_at = bound, -1, -1
+    for r in range(len(state.size)):
+        for at in range(state.size[r] + 1):
+            if blink > 0 and np.random.random() < blink:
+                continue
+            if set_insert(state, move, node, r, at):
+                delta = price(data, state, move, -float(data.prize[node]), best)
+                if delta < best:
+                    best, best_r, best_at = delta, r, at
+    return best, best_r, best_at
+
+
+@kernel
 def cheapest_insertion(
     data: Data, state: State, move: Move, node: int, bound: float, blink: float
 ) -> tuple[float, int, int]:

@@ -4,10 +4,13 @@ The ruin follows SISR (Christiaens & Vanden Berghe 2020, "Slack induction by str
 removals for vehicle routing problems"): from a random visit and its nearest
 neighbours, one string of consecutive visits is cut from each route met, until
 about the wanted number is out. The recreate puts every visit that is out back at its
-cheapest position over all routes (penalised cost, so a window may be broken at a
-price), in one of four orders drawn at random — random, earliest window first,
-farthest from the start first, tightest window first — skipping each position with a
-small "blink" probability so that equal choices do not always fall the same way.
+cheapest position (penalised cost, so a window may be broken at a price) next to one
+of its nearest neighbours — or anywhere in any route when the longest route is
+weighted (event days: the households of one building are each other's nearest, while
+the work should go to the shortest route) — in one of four orders drawn at random
+(random, earliest window first, farthest from the start first, tightest window
+first), skipping each position with a small "blink" probability so that equal
+choices do not always fall the same way.
 A visit whose best insertion costs more than its prize stays out.
 """
 
@@ -17,8 +20,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from routing.visits.jit import compiled, kernel
-from routing.visits.moves import Move, apply, cheapest_insertion, insert, set_insert
-from routing.visits.segments import Data, State, refresh
+from routing.visits.moves import Move, apply, cheapest_anywhere, cheapest_insertion, set_insert
+from routing.visits.segments import BALANCE, FLOOR_W, Data, State, refresh
 
 IntArray = NDArray[np.int64]
 # Probability of skipping a position while looking for the cheapest insertion.
@@ -69,18 +72,19 @@ def ruin(data: Data, state: State, target: int, longest: int, out: IntArray) -> 
 def recreate(data: Data, state: State, move: Move, todo: IntArray, count: int) -> None:
     """Insert ``todo[:count]`` one by one at their cheapest positions (see module doc)."""
     _order(data, todo, count)
+    # With a min-max term a visit may best go far from its neighbours, into the
+    # shortest route (households of one building are each other's nearest).
+    spread = data.scalars[BALANCE] > 0 or data.scalars[FLOOR_W] > 0
     for k in range(count):
         u = todo[k]
         if state.route_of[u] >= 0:
             continue
-        best, best_r, best_at = cheapest_insertion(data, state, move, u, 0.0, BLINK)
-        if best_r < 0 and not _near_routed(data, state, u):
-            # no neighbour on a route: any place at all
-            for r in range(len(state.size)):
-                for at in range(state.size[r] + 1):
-                    delta = insert(data, state, move, u, r, at, best)
-                    if delta < best:
-                        best, best_r, best_at = delta, r, at
+        if spread:
+            _, best_r, best_at = cheapest_anywhere(data, state, move, u, 0.0, BLINK)
+        else:
+            _, best_r, best_at = cheapest_insertion(data, state, move, u, 0.0, BLINK)
+            if best_r < 0 and not _near_routed(data, state, u):
+                _, best_r, best_at = cheapest_anywhere(data, state, move, u, 0.0, BLINK)
         if best_r >= 0:
             set_insert(state, move, u, best_r, best_at)
             apply(data, state, move)
