@@ -93,11 +93,6 @@ def new_state(data: Data, pen: FloatArray) -> State:
     return state
 
 
-def copy_state(state: State) -> State:
-    """An independent copy (arrays copied)."""
-    return State._make(a.copy() for a in state)
-
-
 def set_routes(data: Data, state: State, routes: list[list[int]]) -> None:
     """Replace every route by the given visit sequences (one per route)."""
     state.route_of[:] = -1
