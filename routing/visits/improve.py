@@ -58,12 +58,29 @@ ITERATIONS_PER_SOLUTION = 1
 
 @dataclass(frozen=True)
 class Tuning:
-    """How the routes search perturbs and accepts (see ``iterate``)."""
+    """How the routes search perturbs and accepts (see ``iterate``).
 
-    ruin_visits: int = 10
+    Attributes
+    ----------
+    ruin_visits : int
+        Visits a ruin removes on average (uniformly from half to 1.5 times this).
+    longest_string : int
+        Longest string of consecutive visits cut from one route.
+    history : int
+        Late acceptance: iterations back whose cost a candidate may match.
+    restart : int
+        Iterations without a better solution after which the search goes back to it.
+    """
+
+    ruin_visits: int = 15
     longest_string: int = 10
-    history: int = 300
+    history: int = 50
     restart: int = 20_000
+
+    def __post_init__(self) -> None:
+        values = (self.ruin_visits, self.longest_string, self.history, self.restart)
+        if min(values) < 1:
+            raise ValueError(f"every tuning value must be >= 1, got {self!r}")
 
 
 @dataclass(frozen=True)
