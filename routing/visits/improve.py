@@ -355,13 +355,27 @@ def improve(
     params[LONGEST] = tuning.longest_string
     params[HISTORY] = tuning.history
     params[RESTART] = tuning.restart
+    order = np.flatnonzero(data.is_visit).astype(np.int64)
     history = np.full((tuning.history, 3), np.inf)
     history[:, 1:] = 0
     done, per, reported = 0, 1e-3, values[BEST]
     while visits and budget.left(done):
         units = budget.step(done, per)
         began = time.perf_counter()
-        run(data, state, move, snap, snap_size, best, best_size, values, params, history, units)
+        run(
+            data,
+            state,
+            move,
+            snap,
+            snap_size,
+            best,
+            best_size,
+            values,
+            params,
+            history,
+            order,
+            units,
+        )
         per = (time.perf_counter() - began) / max(units, 1)
         done += units
         if on_best is not None and values[BEST] < reported:

@@ -109,17 +109,19 @@ def run(
     values: FloatArray,
     params: IntArray,
     history: FloatArray,
+    order: IntArray,
     iterations: int,
 ) -> None:
     """``iterations`` iterations from the current solution in ``state`` (= ``snap``).
 
     ``best``/``best_size`` receive the best feasible routes and ``values[BEST]`` their
-    cost; ``history`` (length, 3) holds (base, warp, excess) of accepted costs.
+    cost; ``history`` (length, 3) holds (base, warp, excess) of accepted costs;
+    ``order`` holds the visits, reshuffled in place each iteration: kept by the caller
+    between calls, so that a run does not depend on how it is sliced.
     """
     n = len(data.travel)
     todo = np.empty(n, dtype=np.int64)
     promising = np.zeros(n, dtype=np.bool_)
-    order = np.flatnonzero(data.is_visit)
     routes = len(state.size)
     everything = np.ones(routes, dtype=np.bool_)
     for _ in range(iterations):

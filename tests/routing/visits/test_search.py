@@ -87,6 +87,37 @@ def test_a_work_budget_repeats_for_a_seed() -> None:
     assert runs[0].routes == runs[1].routes and runs[0].objective == runs[1].objective
 
 
+class Slices(Budget):
+    """A work budget done in slices of 7 iterations, whatever the clock says."""
+
+    def step(self, done: int, seconds_per_unit: float) -> int:
+        assert self.max_work is not None
+        return min(7, self.max_work - done)
+
+
+def test_a_run_does_not_depend_on_how_it_is_sliced() -> None:
+    # The slices follow the machine's speed; the iterations must not.
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 100, size=(61, 2))
+    travel = np.rint(np.hypot(*(xy[:, None] - xy[None]).transpose(2, 0, 1))).astype(np.int64)
+    opens = rng.integers(0, 400, size=61)
+    problem = RoutingProblem(
+        travel,
+        np.full(61, 10, dtype=np.int64),
+        (0,) * 6,
+        (0,) * 6,
+        (0, 600),
+        np.full(61, 10**6, dtype=np.int64),
+        ((), *(((int(a), int(a) + 80),) for a in opens[1:])),
+    )
+    routes, _ = first_solution(problem, ROUTES_PORTFOLIO[0], seed=0)
+    start = [list(r) for r in routes]
+    whole = improve(problem, start, budget=Budget(time.time() + 60, 60), seed=5)
+    sliced = improve(problem, start, budget=Slices(time.time() + 60, 60), seed=5)
+    assert whole.iterations == sliced.iterations == 60
+    assert whole.routes == sliced.routes and whole.objective == sliced.objective
+
+
 @pytest.mark.parametrize(
     "shape",
     [
