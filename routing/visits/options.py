@@ -163,7 +163,9 @@ class VisitOptions:
         The searches the workers cycle through; None = ``ROUTING_PORTFOLIO``, or
         ``TOUR_PORTFOLIO`` for a single tour without windows (``search.portfolio_for``).
     max_solutions : int or None
-        Per-search work budget (solutions found) for repeatable runs; None = clock only.
+        Per-search work budget for repeatable runs: solutions found by OR-Tools'
+        searches, ruin-and-repair iterations of the routes search, 20 kicks each of the
+        tour polish; None = clock only.
     visit_type : str
         Service time key of ``CostParameters.service_s`` for households without a
         ``visit_type`` column value: ``"registration"`` (5 min, ×2 for hardship) or
