@@ -3,6 +3,7 @@
 from routing.visits.export import gpx_name, write_outputs
 from routing.visits.model import RoutingProblem, Solution
 from routing.visits.options import (
+    ROUTES_PORTFOLIO,
     ROUTING_PORTFOLIO,
     TOUR_PORTFOLIO,
     UNITS_PER_SECOND,
@@ -24,6 +25,7 @@ from routing.visits.search import SearchOutcome, portfolio_for, solve
 
 __all__ = [
     "DROPPED_COLUMNS",
+    "ROUTES_PORTFOLIO",
     "ROUTING_PORTFOLIO",
     "STOP_COLUMNS",
     "TOUR_PORTFOLIO",

@@ -204,13 +204,7 @@ def run_search(
         assignment = model.SolveWithParameters(params)
     if assignment is None:
         raise RuntimeError(f"search {config.name!r} found no solution (status {model.status()})")
-    routes = []
-    for vehicle in range(problem.vehicles):
-        index, route = assignment.Value(model.NextVar(model.Start(vehicle))), []
-        while not model.IsEnd(index):
-            route.append(int(order[manager.IndexToNode(index)]))
-            index = assignment.Value(model.NextVar(index))
-        routes.append(tuple(route))
+    routes = _routes(problem, manager, model, assignment, order)
     objective = int(assignment.ObjectiveValue())
     if config.polish and problem.vehicles == 1 and problem.horizon is None:
         routes[0], objective = _polish(problem, routes[0], objective, deadline, seed, max_solutions)
@@ -219,6 +213,63 @@ def run_search(
     served = {node for route in routes for node in route}
     dropped = tuple(node for node in problem.visits if node not in served)
     return Solution(tuple(routes), dropped, objective, config.name, time.time() - began)
+
+
+def first_solution(
+    problem: RoutingProblem, config: SearchConfig, seed: int
+) -> tuple[list[tuple[int, ...]], int]:
+    """OR-Tools' first solution by ``config.first_solution`` (no local search).
+
+    Parameters
+    ----------
+    problem : RoutingProblem
+        What to solve.
+    config : SearchConfig
+        Its ``first_solution`` strategy is used.
+    seed : int
+        Node order seed, as in ``run_search``.
+
+    Returns
+    -------
+    tuple
+        The routes (problem node indices) and their objective.
+    """
+    order = (
+        np.arange(problem.size)
+        if seed == 0
+        else np.random.default_rng(seed).permutation(problem.size)
+    )
+    manager, model = _build(problem, order)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, config.first_solution
+    )
+    params.solution_limit = 1
+    params.time_limit.FromSeconds(60)  # a safety net: insertion takes milliseconds
+    assignment = model.SolveWithParameters(params)
+    if assignment is None:
+        raise RuntimeError(
+            f"no first solution by {config.first_solution} (status {model.status()})"
+        )
+    return _routes(problem, manager, model, assignment, order), int(assignment.ObjectiveValue())
+
+
+def _routes(
+    problem: RoutingProblem,
+    manager: pywrapcp.RoutingIndexManager,
+    model: pywrapcp.RoutingModel,
+    assignment: pywrapcp.Assignment,
+    order: NDArray[np.int64],
+) -> list[tuple[int, ...]]:
+    """Each vehicle's visits in problem node indices."""
+    routes = []
+    for vehicle in range(problem.vehicles):
+        index, route = assignment.Value(model.NextVar(model.Start(vehicle))), []
+        while not model.IsEnd(index):
+            route.append(int(order[manager.IndexToNode(index)]))
+            index = assignment.Value(model.NextVar(index))
+        routes.append(tuple(route))
+    return routes
 
 
 def _polish(

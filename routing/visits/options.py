@@ -41,14 +41,20 @@ class SearchConfig:
         An OR-Tools ``FirstSolutionStrategy`` name. With time windows use an insertion
         method (``PARALLEL_CHEAPEST_INSERTION``, ``LOCAL_CHEAPEST_INSERTION``):
         ``PATH_CHEAPEST_ARC`` finds no first solution on Solomon R101 within 10 s.
-    improvement : {"ils", "gls"}
-        ``"ils"``: iterated local search whose perturbation is SISR ruin-and-recreate
-        (string removals, Christiaens & Vanden Berghe 2020) and whose acceptance is
-        simulated annealing; ``"gls"``: guided local search.
+    improvement : {"lahc", "ils", "gls"}
+        ``"lahc"``: redvest's routes search (``routing.visits.improve``) from OR-Tools'
+        first solution: SISR ruin, greedy recreate and a granular local search priced
+        by time-warp segments, late-acceptance hill climbing; one window per visit at
+        most (``improve.models``). ``"ils"``: OR-Tools' iterated local search whose
+        perturbation is SISR ruin-and-recreate (string removals, Christiaens & Vanden
+        Berghe 2020) and whose acceptance is simulated annealing; ``"gls"``: OR-Tools'
+        guided local search.
     ruin_visits : int
         SISR: visits removed per ruin on average.
     ruin_sequence : int
         SISR: longest run of consecutive visits removed from one route.
+    history : int
+        ``"lahc"``: iterations back whose cost a new solution may match to be accepted.
     temperature : (float, float)
         Simulated annealing start and end temperature, as multiples of the instance's
         cost scale (``model.cost_scale``: the mean of each node's five cheapest arcs),
@@ -70,9 +76,10 @@ class SearchConfig:
 
     name: str
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    improvement: Literal["ils", "gls"] = "ils"
+    improvement: Literal["lahc", "ils", "gls"] = "ils"
     ruin_visits: int = 10
     ruin_sequence: int = 10
+    history: int = 300
     temperature: tuple[float, float] = (1.5, 0.0002)
     gls_lambda: float = 0.1
     recreate: str = "LOCAL_CHEAPEST_INSERTION"
@@ -91,10 +98,12 @@ class SearchConfig:
         unknown = (set(self.operators) | set(self.operators_off)) - LOCAL_SEARCH_OPERATORS
         if unknown:
             raise ValueError(f"unknown local search operator(s) {sorted(unknown)}")
-        if self.improvement not in ("ils", "gls"):
-            raise ValueError(f"improvement must be 'ils' or 'gls', got {self.improvement!r}")
-        if self.ruin_visits < 1 or self.ruin_sequence < 1:
-            raise ValueError("ruin_visits and ruin_sequence must be >= 1")
+        if self.improvement not in ("lahc", "ils", "gls"):
+            raise ValueError(
+                f"improvement must be 'lahc', 'ils' or 'gls', got {self.improvement!r}"
+            )
+        if self.ruin_visits < 1 or self.ruin_sequence < 1 or self.history < 1:
+            raise ValueError("ruin_visits, ruin_sequence and history must be >= 1")
         start, end = self.temperature
         if not (math.isfinite(start) and math.isfinite(end) and start >= end > 0):
             raise ValueError(
@@ -106,14 +115,21 @@ class SearchConfig:
             raise ValueError(f"gls_lambda must be > 0, got {self.gls_lambda!r}")
 
 
-# Two searches for the two cores. With time windows, several routes or optional visits:
-# ruin-and-recreate with two ruin sizes (guided local search trails by 1-4 % on Solomon
-# VRPTW at 30 s). For a single tour without windows: guided local search for a fifth of
-# the budget, once with OR-Tools' operators and once adding relocate-neighbors, then
-# iterated 2-opt / Or-opt (``polish``) with each search's own seed. OR-Tools' guided
-# local search on 150-200 stop tours makes every improvement in its first 0.3 s and none
-# after (TSPLIB ch150: +0.54 % at 0.3 s and still at 15 s); the polish reaches the
-# optimum of ch150 and kroA200 within 4 s.
+# Two searches for the two cores. With windows of one interval, several routes or
+# optional visits: redvest's routes search (``improve``), removing 20 visits a ruin on
+# average, with acceptance histories of 50 and 100 iterations (RC201 at 8 s, three
+# seeds: +0.07 % and +0.06 % mean to the best known, ruin 15 +0.21 %). Two windows for
+# one visit: OR-Tools' iterated local search with two ruin sizes (its guided local
+# search trails by 1-4 % on Solomon VRPTW at 30 s). For a single tour without windows:
+# guided local search for a fifth of the budget, once with OR-Tools' operators and once
+# adding relocate-neighbors, then iterated 2-opt / Or-opt (``polish``) with each
+# search's own seed. OR-Tools' guided local search on 150-200 stop tours makes every
+# improvement in its first 0.3 s and none after (TSPLIB ch150: +0.54 % at 0.3 s and
+# still at 15 s); the compiled polish reaches the optimum of ch150 and kroA200 in 1 s.
+ROUTES_PORTFOLIO: Final = (
+    SearchConfig("lahc-ruin20", improvement="lahc", ruin_visits=20, history=50),
+    SearchConfig("lahc-ruin20-h100", improvement="lahc", ruin_visits=20, history=100),
+)
 ROUTING_PORTFOLIO: Final = (
     SearchConfig("ils-sisr10", first_solution="PARALLEL_CHEAPEST_INSERTION", ruin_visits=10),
     SearchConfig("ils-sisr15", first_solution="PARALLEL_CHEAPEST_INSERTION", ruin_visits=15),
@@ -147,7 +163,9 @@ class VisitOptions:
         The searches the workers cycle through; None = ``ROUTING_PORTFOLIO``, or
         ``TOUR_PORTFOLIO`` for a single tour without windows (``search.portfolio_for``).
     max_solutions : int or None
-        Per-search work budget (solutions found) for repeatable runs; None = clock only.
+        Per-search work budget for repeatable runs: solutions found by OR-Tools'
+        searches, ruin-and-repair iterations of the routes search, 20 kicks each of the
+        tour polish; None = clock only.
     visit_type : str
         Service time key of ``CostParameters.service_s`` for households without a
         ``visit_type`` column value: ``"registration"`` (5 min, ×2 for hardship) or

@@ -11,14 +11,21 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Final
 
+from routing.visits.improve import models, run_routes, warm_up
 from routing.visits.model import RoutingProblem, Solution, run_search
-from routing.visits.options import ROUTING_PORTFOLIO, TOUR_PORTFOLIO, Progress, SearchConfig
+from routing.visits.options import (
+    ROUTES_PORTFOLIO,
+    ROUTING_PORTFOLIO,
+    TOUR_PORTFOLIO,
+    Progress,
+    SearchConfig,
+)
 
 # Progress is reported at most this often (seconds) while the searches run.
 _PROGRESS_EVERY_S: Final = 0.5
@@ -46,7 +53,9 @@ def solve(
 
     Search ``i`` uses ``portfolio[i % len(portfolio)]`` and seed ``seed + i``. The
     first runs in this process, the others in worker processes (see ``_context``); all
-    stop at the same wall-clock deadline, so the call takes about ``time_limit_s``.
+    stop at the same wall-clock deadline, so the call takes about ``time_limit_s``
+    (plus, the first time in a process, loading the compiled search: ``improve.warm_up``,
+    about a second, or a minute when it must be compiled on a new machine).
 
     Parameters
     ----------
@@ -76,13 +85,18 @@ def solve(
     portfolio = portfolio_for(problem) if portfolio is None else portfolio
     if workers < 1 or not portfolio:
         raise ValueError("need workers >= 1 and a non-empty portfolio")
+    tasks = [(portfolio[i % len(portfolio)], seed + i) for i in range(workers)]
+    compiled = [config.improvement == "lahc" or config.polish > 0 for config, _ in tasks]
+    if any(compiled):
+        # Outside the time limit: compiling happens once per machine (cached on disk),
+        # loading once per process; forked workers inherit the compiled search.
+        warm_up()
     began = time.time()
     deadline = began + time_limit_s
-    tasks = [(portfolio[i % len(portfolio)], seed + i) for i in range(workers)]
     names = ", ".join(config.name for config, _ in tasks)
     _tell(progress, 0.0, f"searching ({names}) for {time_limit_s:g} s")
     reporter = _Reporter(progress, began, time_limit_s, tasks[0][0].name)
-    bound = partial(run_search, problem, deadline=deadline, max_solutions=max_solutions)
+    bound = partial(run_one, problem, deadline=deadline, max_solutions=max_solutions)
     pool = _pool(len(tasks) - 1)
     try:
         futures = [pool.submit(bound, config, seed=k) for config, k in tasks[1:]]
@@ -96,9 +110,39 @@ def solve(
     return SearchOutcome(best, tuple(runs))
 
 
+def run_one(
+    problem: RoutingProblem,
+    config: SearchConfig,
+    *,
+    deadline: float,
+    seed: int,
+    max_solutions: int | None = None,
+    on_solution: Callable[[int, float], None] | None = None,
+) -> Solution:
+    """One search of the portfolio: the routes search for ``"lahc"``, else OR-Tools'.
+
+    Parameters are those of ``model.run_search``.
+
+    Returns
+    -------
+    Solution
+        The search's best routes.
+    """
+    run = run_routes if config.improvement == "lahc" else run_search
+    return run(
+        problem,
+        config,
+        deadline=deadline,
+        seed=seed,
+        max_solutions=max_solutions,
+        on_solution=on_solution,
+    )
+
+
 def portfolio_for(problem: RoutingProblem) -> tuple[SearchConfig, ...]:
-    """``TOUR_PORTFOLIO`` for one tour of mandatory visits without windows or loads,
-    else ``ROUTING_PORTFOLIO``.
+    """``TOUR_PORTFOLIO`` for one tour of mandatory visits without windows or loads;
+    ``ROUTES_PORTFOLIO`` (redvest's routes search) for what it models (one window per
+    visit at most, ``improve.models``); else OR-Tools' ``ROUTING_PORTFOLIO``.
 
     Parameters
     ----------
@@ -117,7 +161,9 @@ def portfolio_for(problem: RoutingProblem) -> tuple[SearchConfig, ...]:
         and bool((problem.penalty[problem.visits] < _mandatory_penalty(problem)).any())
     )
     tour = problem.vehicles == 1 and not windows and problem.demand is None and not optional
-    return TOUR_PORTFOLIO if tour else ROUTING_PORTFOLIO
+    if tour:
+        return TOUR_PORTFOLIO
+    return ROUTES_PORTFOLIO if models(problem) else ROUTING_PORTFOLIO
 
 
 def _mandatory_penalty(problem: RoutingProblem) -> int:
@@ -222,7 +268,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         # The server imports the solver once; every worker then starts without imports.
-        context.set_forkserver_preload(["routing.visits.model"])
+        context.set_forkserver_preload(["routing.visits.improve"])
         return context
     return multiprocessing.get_context("spawn")
 
