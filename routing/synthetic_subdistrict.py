@@ -23,7 +23,7 @@ from routing.demo import (
 )
 from routing.schema import BUILDING_COLUMNS, HOUSEHOLD_COLUMNS, VOLUNTEER_COLUMNS, WGS84
 from routing.synthetic import EstateLayout, metric_frame, noded_paths, tower_layout
-from routing.synthetic_cells import AVENUE, LINK, arrange
+from routing.synthetic_cells import AVENUE, LINK, Arrangement, arrange
 from routing.synthetic_streets import LEVELS, UNITS_PER_FLOOR, street_layout
 
 COMMUNITY_NAMES: Final = tuple(
@@ -172,7 +172,39 @@ def synthetic_subdistrict(
     arrangement = arrange(extents)
     crs, base = metric_frame(options.origin)
     buildings = _buildings(estates, arrangement.shifts, base, crs)
-    paths = []
+    paths = _paths(estates, arrangement, base, crs)
+    names = [e.name for e in estates]
+    boundaries = gpd.GeoDataFrame(
+        {"community": names, "kind": [e.kind for e in estates]},
+        geometry=gpd.GeoSeries(_moved(arrangement.cells, base), crs=crs).to_crs(WGS84).to_numpy(),
+        crs=WGS84,
+    )
+    households = _households(np.random.default_rng([options.seed, 1]), buildings)
+    volunteers = _volunteers(rng, options, buildings, households)
+    communities = boundaries.drop(columns="geometry").assign(
+        **{
+            column: frame.groupby("community").size().reindex(names, fill_value=0).to_numpy()
+            for column, frame in (
+                ("buildings", buildings),
+                ("households", households),
+                ("volunteers", volunteers),
+            )
+        },
+        teams=volunteers.groupby("community")["team_id"]
+        .nunique()
+        .reindex(names, fill_value=0)
+        .to_numpy(),
+    )
+    return SyntheticSubdistrict(
+        pd.DataFrame(communities), boundaries, buildings, paths, households, volunteers
+    )
+
+
+def _paths(
+    estates: list[_Estate], arrangement: Arrangement, base: np.ndarray, crs: object
+) -> gpd.GeoDataFrame:
+    """Each community's own paths and its pieces of the joining lines, noded, in WGS84."""
+    frames = []
     for k, estate in enumerate(estates):
         own = _moved(estate.layout.lines, arrangement.shifts[k])
         # On a centimetre grid (as WalkingNetwork.from_lines nodes), junctions that float
@@ -180,31 +212,10 @@ def synthetic_subdistrict(
         # of a sub-micrometre segment that a written file cannot hold.
         lines = shapely.set_precision(np.concatenate([own, arrangement.links[k]]), GRID_M)
         kinds = estate.layout.kinds + arrangement.link_kinds[k]
-        paths.append(noded_paths(lines, kinds, base, crs).assign(community=estate.name))
-    path_frame = pd.concat(paths, ignore_index=True)
-    path_frame.insert(0, "highway", path_frame["kind"].map(HIGHWAYS))
-    cells = _moved(arrangement.cells, base)
-    boundaries = gpd.GeoDataFrame(
-        {"community": [e.name for e in estates], "kind": [e.kind for e in estates]},
-        geometry=gpd.GeoSeries(cells, crs=crs).to_crs(WGS84).to_numpy(),
-        crs=WGS84,
-    )
-    households = _households(np.random.default_rng([options.seed, 1]), buildings)
-    volunteers = _volunteers(rng, options, buildings, households)
-    teams = volunteers.groupby("community", sort=False)["team_id"].nunique()
-    communities = pd.DataFrame(
-        {
-            "community": boundaries["community"],
-            "kind": boundaries["kind"],
-            "buildings": buildings.groupby("community", sort=False).size().to_numpy(),
-            "households": households.groupby("community", sort=False).size().to_numpy(),
-            "volunteers": [int((volunteers["community"] == e.name).sum()) for e in estates],
-            "teams": [int(teams.get(e.name, 0)) for e in estates],
-        }
-    )
-    return SyntheticSubdistrict(
-        communities, boundaries, buildings, path_frame, households, volunteers
-    )
+        frames.append(noded_paths(lines, kinds, base, crs).assign(community=estate.name))
+    paths = pd.concat(frames, ignore_index=True)
+    paths.insert(0, "highway", paths["kind"].map(HIGHWAYS))
+    return paths
 
 
 def _estates(rng: np.random.Generator, options: SubdistrictOptions) -> list[_Estate]:
