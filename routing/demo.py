@@ -125,7 +125,7 @@ def household_units(buildings: pd.DataFrame, first_floor: np.ndarray) -> pd.Data
     unit_no = offset % per_floor[owner] + 1
     return pd.DataFrame(
         {
-            "household_id": _numbered("H", len(owner), width=6),
+            "household_id": numbered("H", len(owner), width=6),
             "building_id": buildings["building_id"].astype(str).to_numpy()[owner],
             "floor": floor,
             "unit": pd.Series(floor).astype(str) + pd.Series(unit_no).astype(str).str.zfill(2),
@@ -172,7 +172,7 @@ def draw_household_details(rng: np.random.Generator, n: int) -> pd.DataFrame:
             "residents": pd.array(residents, dtype="Int64"),
             "rented": pd.array(rented, dtype="boolean"),
             "since": np.datetime_as_string(since, unit="D"),
-            "phone": _numbered(HOUSEHOLD_PHONE_PREFIX, n, width=8),
+            "phone": numbered(HOUSEHOLD_PHONE_PREFIX, n, width=8),
             "tags": _join_tags(tags, n),
             "requests": np.where(wants, np.asarray(REQUEST_PHRASES)[request], ""),
             "availability": np.where(windows, np.asarray(AVAILABILITY_WINDOWS)[window], ""),
@@ -256,9 +256,9 @@ def generate_volunteers(
     width = max(3, len(str(n)))
     return pd.DataFrame(
         {
-            "volunteer_id": _numbered("V", n, width=width),
+            "volunteer_id": numbered("V", n, width=width),
             "name": _draw_names(rng, n),
-            "phone": _numbered(VOLUNTEER_PHONE_PREFIX, n, width=8),
+            "phone": numbered(VOLUNTEER_PHONE_PREFIX, n, width=8),
             "home_building": homes.astype(str),
             "skills": _draw_skills(rng, n),
             "team_id": "T" + pd.Series(np.arange(n) // team_size + 1).astype(str).str.zfill(3),
@@ -274,7 +274,8 @@ def write_households_csv(households: pd.DataFrame, path: Path) -> Path:
     ----------
     households : DataFrame
         Households per ``schema.HOUSEHOLD_COLUMNS``; 地下室 is written only when some
-        household has the basement flag.
+        household has the basement flag. Other columns (社区) are written under their
+        own names.
     path : Path
         CSV file to write.
 
@@ -297,7 +298,8 @@ def write_volunteers_csv(volunteers: pd.DataFrame, path: Path) -> Path:
     Parameters
     ----------
     volunteers : DataFrame
-        Volunteers per ``schema.VOLUNTEER_COLUMNS``.
+        Volunteers per ``schema.VOLUNTEER_COLUMNS``; other columns (社区) are written
+        under their own names.
     path : Path
         CSV file to write.
 
@@ -393,14 +395,16 @@ def _hilbert_key(buildings: gpd.GeoDataFrame, homes: np.ndarray, bits: int = 16)
     return key
 
 
-def _numbered(prefix: str, n: int, *, width: int) -> pd.Series:
+def numbered(prefix: str, n: int, *, width: int) -> pd.Series:
+    """``prefix`` + 1..n zero-padded to ``width`` digits ("H000001"); ids and fake phones."""
     return prefix + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(width)
 
 
 def _write_csv(
     frame: pd.DataFrame, path: Path, headers: MappingProxyType[str, tuple[str, ...]]
 ) -> Path:
-    named = frame.rename(columns={c: headers[c][0] for c in frame.columns})
+    # Columns without canonical headers (a sub-district's 社区) keep their own name.
+    named = frame.rename(columns={c: headers[c][0] for c in frame.columns if c in headers})
     # Excel in China opens UTF-8 only with a BOM; "\n" keeps the files byte-stable in git.
     named.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -11,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from routing.demo import (
     draw_household_details,
@@ -44,6 +46,46 @@ class SyntheticCommunity:
             f"{len(self.buildings)} towers, {len(self.households)} households, "
             f"{len(self.paths)} path segments, {len(self.volunteers)} volunteers"
         )
+
+
+@dataclass(frozen=True, eq=False)
+class EstateLayout:
+    """Footprints, entrances and path lines of one estate in metres around (0, 0)."""
+
+    footprints: np.ndarray  # shapely Polygons, one per building
+    entrances: np.ndarray  # (buildings, 2): each entrance, on its footprint's boundary
+    lines: np.ndarray  # shapely LineStrings: paths that reach every entrance
+    kinds: tuple[str, ...]  # one per line ("path", "spur", "ring", ...)
+
+
+def tower_layout(rng: np.random.Generator, towers: int) -> EstateLayout:
+    """Towers on a jittered grid, each joined by a spur to a grid path, inside a ring road.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Draws each tower's shift from its grid cell's centre.
+    towers : int
+        Number of towers, numbered row by row from the north-west corner.
+
+    Returns
+    -------
+    EstateLayout
+        Square footprints of ``FOOTPRINT_M``; the ring road is the lines' bounding box.
+    """
+    centres, entrances, spur_ends, grid = _layout(rng, towers)
+    half = FOOTPRINT_M / 2
+    footprints = np.asarray(shapely.box(*(centres - half).T, *(centres + half).T))
+    lines, kinds = _path_lines(entrances, spur_ends, grid)
+    return EstateLayout(footprints, entrances, lines, tuple(kinds))
+
+
+def metric_frame(origin: tuple[float, float]) -> tuple[CRS, np.ndarray]:
+    """The UTM CRS around ``origin`` (lon, lat) and the origin's coordinates in it."""
+    point = gpd.GeoSeries([shapely.Point(origin)], crs=WGS84)
+    crs = point.estimate_utm_crs()
+    base = point.to_crs(crs).iloc[0]
+    return crs, np.array([base.x, base.y])
 
 
 def synthetic_community(
@@ -88,14 +130,10 @@ def synthetic_community(
     """
     _check(towers, min_floors, max_floors, units_per_floor)
     layout_rng, household_rng = (np.random.default_rng([seed, k]) for k in (0, 1))
-    centres, entrances, spur_ends, grid = _layout(layout_rng, towers)
-    crs = gpd.GeoSeries([shapely.Point(origin)], crs=WGS84).estimate_utm_crs()
-    base = gpd.GeoSeries([shapely.Point(origin)], crs=WGS84).to_crs(crs).iloc[0]
-    shift = np.array([base.x, base.y])
-
-    half = FOOTPRINT_M / 2
-    footprints = shapely.box(*(centres - half + shift).T, *(centres + half + shift).T)
-    doors = gpd.GeoSeries(shapely.points(entrances + shift), crs=crs).to_crs(WGS84)
+    layout = tower_layout(layout_rng, towers)
+    crs, shift = metric_frame(origin)
+    footprints = shapely.transform(layout.footprints, lambda xy: xy + shift)
+    doors = gpd.GeoSeries(shapely.points(layout.entrances + shift), crs=crs).to_crs(WGS84)
     levels = layout_rng.integers(min_floors, max_floors + 1, size=towers)
     names = [f"{i}座" for i in range(1, towers + 1)]
     buildings = gpd.GeoDataFrame(
@@ -115,8 +153,7 @@ def synthetic_community(
         crs=WGS84,
     ).loc[:, list(BUILDING_COLUMNS)]
 
-    lines, kinds = _path_lines(entrances, spur_ends, grid)
-    paths = _noded(lines, kinds, shift, crs)
+    paths = noded_paths(layout.lines, layout.kinds, shift, crs)
 
     units = household_units(buildings, np.ones(towers, dtype=np.int64))
     details = draw_household_details(household_rng, len(units))
@@ -218,8 +255,27 @@ def _path_lines(
     return lines, kinds
 
 
-def _noded(lines: np.ndarray, kinds: list[str], shift: np.ndarray, crs: object) -> gpd.GeoDataFrame:
-    """Split the lines at every crossing and junction, keeping each piece's kind."""
+def noded_paths(
+    lines: np.ndarray, kinds: Sequence[str], shift: np.ndarray, crs: object
+) -> gpd.GeoDataFrame:
+    """Split metric lines at every crossing and junction, keeping each piece's kind.
+
+    Parameters
+    ----------
+    lines : numpy.ndarray
+        Shapely LineStrings in metres of a local frame.
+    kinds : sequence of str
+        One kind per line, carried over to its pieces.
+    shift : numpy.ndarray
+        Added to every coordinate to move the local frame into ``crs``.
+    crs : object
+        The metric CRS of the shifted coordinates.
+
+    Returns
+    -------
+    GeoDataFrame
+        One LineString per noded piece with its ``kind``, in WGS84.
+    """
     pieces = shapely.get_parts(shapely.node(shapely.multilinestrings(lines)))
     middles = shapely.line_interpolate_point(pieces, 0.5, normalized=True)
     _, source = shapely.STRtree(lines).query_nearest(middles, all_matches=False)
