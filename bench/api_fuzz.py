@@ -43,8 +43,8 @@ from web.cli import main as redvest  # noqa: E402
 from web.db import sessions  # noqa: E402
 from web.demo import DEMO_PASSWORD, DEMO_USER  # noqa: E402
 from web.jobs.queue import ACTIVE  # noqa: E402
-from web.models import JobRecord  # noqa: E402
-from web.store import database_url  # noqa: E402
+from web.storage.engine import database_url  # noqa: E402
+from web.storage.models import JobRecord  # noqa: E402
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 

@@ -28,13 +28,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout, installed or not
 
 from tests.security.test_uploads import _million_rows  # noqa: E402
-from web import create_app, store  # noqa: E402
+from web import create_app  # noqa: E402
 from web.cli import main as cli  # noqa: E402
 from web.field.tokens import create_link  # noqa: E402
 from web.imports import tasks  # noqa: E402
 from web.imports.uploads import Staged  # noqa: E402
 from web.jobs import get_queue  # noqa: E402
-from web.models import Community  # noqa: E402
+from web.storage import frames  # noqa: E402
+from web.storage.engine import database_url  # noqa: E402
+from web.storage.models import Community  # noqa: E402
 
 BOMB = ROOT / "tests" / "data" / "bad" / "households_zip_bomb.xlsx"
 
@@ -88,7 +90,7 @@ def main() -> None:
         csv_file.write_bytes(b"household_id,building,floor,unit\r\n" + line * (17 * 2**20 // 24))
         app = create_app(
             {
-                "DATABASE_URL": store.database_url(db),
+                "DATABASE_URL": database_url(db),
                 "SECRET_KEY": "bench",
                 "MAP_TILES": "none",
                 "FIELD_RATE_PER_S": 1000,
@@ -101,7 +103,7 @@ def main() -> None:
             session = get_session()
             community = session.get(Community, 1)
             assert community is not None
-            team = store.load_team_ids(session, community)[0]
+            team = frames.load_team_ids(session, community)[0]
             token, _ = create_link(session, community, team)
         server = create_server(app, host="127.0.0.1", port=0, threads=8)
         port = server.effective_port  # type: ignore[union-attr]

@@ -35,29 +35,30 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout, installed or not
 
-from web import store  # noqa: E402
 from web.cli import main as cli  # noqa: E402
 from web.field.routes import stops_of  # noqa: E402
 from web.field.tokens import create_link  # noqa: E402
 from web.plans import latest_plan  # noqa: E402
+from web.storage import frames  # noqa: E402
+from web.storage.engine import database_url, open_engine, session_factory  # noqa: E402
 
 
 def prepare(folder: Path, clients: int) -> tuple[str, list[tuple[str, list[int]]]]:
     """The demo database and, per client, a team token and its stop ids."""
     db = folder / "bench.db"
     assert cli(["demo", "--db", str(db), "--time-limit", "1"]) == 0
-    engine = store.open_engine(db)
+    engine = open_engine(db)
     links = []
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
         plan = latest_plan(session, community, published=True)
         assert plan is not None
-        for team in store.load_team_ids(session, community)[:clients]:
+        for team in frames.load_team_ids(session, community)[:clients]:
             token, _ = create_link(session, community, team)
             links.append((token, [s.id for s in stops_of(session, plan.id, team)]))
     engine.dispose()
-    return store.database_url(db), links
+    return database_url(db), links
 
 
 def free_port() -> int:

@@ -1,4 +1,4 @@
-"""Alembic environment: migrate the connection handed over by web.migrate, or a URL."""
+"""Alembic environment: migrate the connection handed over by web.storage.migrate, or a URL."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
-from web.models import Base
+from web.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

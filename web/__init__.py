@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from web import db, headers, ids, jobs, links
 from web.auth import throttle
 from web.extensions import babel, csrf, login_manager
-from web.store import database_url
+from web.storage.engine import database_url
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
@@ -90,7 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _init_login(app: Flask) -> None:
     from web.auth.users import session_user
     from web.db import get_session
-    from web.models import User
+    from web.storage.models import User
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

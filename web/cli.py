@@ -13,9 +13,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from routing.errors import InputError, more_line
-from web import store
 from web.importer import ImportRequest, run_import
-from web.models import Community
+from web.storage import frames
+from web.storage.engine import database_url, open_engine, session_factory
+from web.storage.models import Community
 
 DEFAULT_DB = Path("instance") / "redvest.db"
 DEMO_COMMUNITY = "Kamppi 演示社区"
@@ -57,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="check and store buildings, households, volunteers")
     imp.add_argument("--db", required=True, help="SQLite file or database URL")
-    imp.add_argument("--community", default=store.DEFAULT_COMMUNITY, help="community name")
+    imp.add_argument("--community", default=frames.DEFAULT_COMMUNITY, help="community name")
     imp.add_argument(
         "--buildings", type=Path, help="GeoJSON, GeoPackage or Shapefile (.shp or .zip)"
     )
@@ -153,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _stored_community(session: Session, args: argparse.Namespace) -> Community | None:
     """The community named by ``--community`` (default: the first), or None, said on stderr."""
-    community = store.find_community(session, args.community)
+    community = frames.find_community(session, args.community)
     if community is None:
         print(
             f"redvest {args.command}: no community in this database; run import first",
@@ -176,8 +177,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"redvest import: {error}", file=sys.stderr)
         return 2
-    engine = store.open_engine(args.db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(args.db)
+    with session_factory(engine)() as session:
         try:
             result = run_import(session, args.community, request)
         except InputError as error:
@@ -199,13 +200,13 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     from routing.costs import CostParameters, building_matrix
     from routing.network import WalkingNetwork
 
-    engine = store.open_engine(args.db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(args.db)
+    with session_factory(engine)() as session:
         community = _stored_community(session, args)
         if community is None:
             return 1
-        buildings = store.load_buildings(session, community)
-        edges = store.load_network_edges(session, community)
+        buildings = frames.load_buildings(session, community)
+        edges = frames.load_network_edges(session, community)
     started = time.perf_counter()
     network = WalkingNetwork.from_edges(edges) if edges is not None else None
     matrix = building_matrix(buildings, network, CostParameters())
@@ -227,9 +228,9 @@ def cmd_form_teams(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"redvest form-teams: {error}", file=sys.stderr)
         return 2
-    engine = store.open_engine(args.db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, args.community)
+    engine = open_engine(args.db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, args.community)
         if community is None:
             what = "no community" if args.community is None else f"no community {args.community!r}"
             print(f"redvest form-teams: {what} in this database; run import first", file=sys.stderr)
@@ -255,8 +256,8 @@ def cmd_plan_territories(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"redvest plan-territories: {error}", file=sys.stderr)
         return 2
-    engine = store.open_engine(args.db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(args.db)
+    with session_factory(engine)() as session:
         community = _stored_community(session, args)
         if community is None:
             return 1
@@ -266,7 +267,7 @@ def cmd_plan_territories(args: argparse.Namespace) -> int:
         )
         if args.publish:
             publish(session, record)
-        buildings = store.load_buildings(session, community)
+        buildings = frames.load_buildings(session, community)
         csv_path, geojson_path = write_outputs(plan, buildings, args.out)
         print(plan.summary())
         state = "published" if args.publish else "draft"
@@ -301,14 +302,14 @@ def cmd_plan_patrols(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"redvest plan-patrols: {error}", file=sys.stderr)
         return 2
-    engine = store.open_engine(args.db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(args.db)
+    with session_factory(engine)() as session:
         community = _stored_community(session, args)
         if community is None:
             return 1
-        edges = store.load_network_edges(session, community)
-        buildings = store.load_buildings(session, community)
-        teams = store.load_team_ids(session, community)
+        edges = frames.load_network_edges(session, community)
+        buildings = frames.load_buildings(session, community)
+        teams = frames.load_team_ids(session, community)
         name = community.name
     if edges is None:
         print("redvest plan-patrols: no walking network; import an OSM extract", file=sys.stderr)
@@ -377,8 +378,8 @@ def cmd_plan_visits(args: argparse.Namespace) -> int:
         max_sessions=MAX_SESSIONS,
         max_solutions=args.max_solutions,
     )
-    engine = store.open_engine(args.db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(args.db)
+    with session_factory(engine)() as session:
         community = _stored_community(session, args)
         if community is None:
             return 1
@@ -407,7 +408,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from web import create_app
 
-    app = create_app({"DATABASE_URL": store.database_url(args.db)})
+    app = create_app({"DATABASE_URL": database_url(args.db)})
     print(f"redvest is serving on http://127.0.0.1:{args.port}/", flush=True)
     serve(app, host="127.0.0.1", port=args.port, threads=8)
     return 0
@@ -423,8 +424,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         households=DATA / "demo" / "households.csv",
         volunteers=DATA / "demo" / "volunteers.csv",
     )
-    engine = store.open_engine(args.db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(args.db)
+    with session_factory(engine)() as session:
         try:
             counts = run_import(session, DEMO_COMMUNITY, request).counts
         except InputError as error:  # the bundled data is checked by the tests
@@ -451,12 +452,12 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from web.auth.users import create_user, grant
 
     password = os.environ.get("REDVEST_PASSWORD") or getpass.getpass("password: ")
-    engine = store.open_engine(args.db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(args.db)
+    with session_factory(engine)() as session:
         try:
             user = create_user(session, args.username, password, admin=args.admin)
             if args.community:
-                community = store.get_or_create_community(session, args.community)
+                community = frames.get_or_create_community(session, args.community)
                 grant(session, user, community, args.role)
         except ValueError as error:
             print(f"redvest create-user: {error}", file=sys.stderr)

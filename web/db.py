@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
-from web.store import open_engine, session_factory
+from web.storage.engine import open_engine, session_factory
 
 _KEY = "redvest.sessions"
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from routing.territories import TerritoryOptions
-from web import store
 from web.auth.users import create_user, grant, set_password
 from web.field.routes import RouteOptions
 from web.field.tasks import prepare_routes
-from web.models import User
 from web.plans import plan_community, publish
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
+from web.storage.models import User
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "redvest-demo"  # demo only: printed by `make demo`
@@ -43,9 +44,9 @@ def finish_demo(db: str, community_name: str, time_limit_s: float) -> DemoLogin:
     time_limit_s : float
         The planner's time budget.
     """
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, community_name)
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, community_name)
         if community is None:
             raise LookupError(f"no community {community_name!r}: import the demo first")
         user = session.scalar(select(User).where(User.username == DEMO_USER))

@@ -9,7 +9,7 @@ from flask import Response, abort, send_from_directory
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from web.models import JobRecord
+from web.storage.models import JobRecord
 
 BOM = "\ufeff"
 

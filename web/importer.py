@@ -22,7 +22,7 @@ from routing.sources import (
     read_volunteers,
 )
 from routing.territories import Progress
-from web import store
+from web.storage import frames
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -148,9 +148,9 @@ def check(
         out.buildings is None
     )
     reference = out.buildings
-    community = store.find_community(session, community_name)
+    community = frames.find_community(session, community_name)
     if reference is None and not buildings_failed:
-        reference = store.load_buildings(session, community) if community else None
+        reference = frames.load_buildings(session, community) if community else None
     needs_buildings = request.households is not None or request.volunteers is not None
     if needs_buildings and not buildings_failed and (reference is None or reference.empty):
         kind = "households" if request.households is not None else "volunteers"
@@ -209,14 +209,14 @@ def _database_files(session: Session, request: ImportRequest) -> list[Problem]:
 
 
 def _orphans(
-    session: Session, community: store.Community, checked: _Checked, request: ImportRequest
+    session: Session, community: frames.Community, checked: _Checked, request: ImportRequest
 ) -> list[Problem]:
     """Stored rows that would point at buildings the new map no longer has."""
     assert checked.buildings is not None
     known = set(checked.buildings["building_id"])
     problems: list[Problem] = []
     if request.households is None:
-        stored = store.load_households(session, community)
+        stored = frames.load_households(session, community)
         missing = sorted(set(stored["building_id"]) - known)
         if missing:
             problems.append(
@@ -229,7 +229,7 @@ def _orphans(
                 )
             )
     if request.volunteers is None:
-        stored_v = store.load_volunteers(session, community)
+        stored_v = frames.load_volunteers(session, community)
         homes = {h for h in stored_v["home_building"] if h}
         missing = sorted(homes - known)
         if missing:
@@ -276,28 +276,28 @@ def run_import(
     progress(0.75, "storing")
     counts: dict[str, int] = {}
     try:
-        community = store.get_or_create_community(session, community_name)
+        community = frames.get_or_create_community(session, community_name)
         network = None
         if checked.lines is not None:
             network = WalkingNetwork.from_lines(checked.lines)
         elif checked.edges is not None:
             network = WalkingNetwork.from_edges(checked.edges)
         if network is not None:
-            counts["walk_edges"] = store.replace_network(session, community, network.edges)
+            counts["walk_edges"] = frames.replace_network(session, community, network.edges)
         if checked.buildings is not None:
             buildings = checked.buildings
             if network is None:
-                stored_edges = store.load_network_edges(session, community)
+                stored_edges = frames.load_network_edges(session, community)
                 network = (
                     WalkingNetwork.from_edges(stored_edges) if stored_edges is not None else None
                 )
             if network is not None:
                 buildings = network.snap_entrances(buildings)
-            counts["buildings"] = store.replace_buildings(session, community, buildings)
+            counts["buildings"] = frames.replace_buildings(session, community, buildings)
         if checked.households is not None:
-            counts["households"] = store.replace_households(session, community, checked.households)
+            counts["households"] = frames.replace_households(session, community, checked.households)
         if checked.volunteers is not None:
-            counts["volunteers"] = store.replace_volunteers(session, community, checked.volunteers)
+            counts["volunteers"] = frames.replace_volunteers(session, community, checked.volunteers)
             counts["teams"] = len({t for t in checked.volunteers["team_id"] if t})
         files = {
             kind: request.display_name(kind, path)
@@ -310,7 +310,7 @@ def run_import(
             )
             if path is not None
         }
-        store.record_import(session, community, files, counts)
+        frames.record_import(session, community, files, counts)
         session.commit()
     except BaseException:
         session.rollback()

@@ -25,8 +25,8 @@ from routing.territories import (
     plan_territories,
     teams_from_volunteers,
 )
-from web import store
-from web.models import Community, PinRecord, PlanAssignment, TerritoryPlanRecord
+from web.storage import frames
+from web.storage.models import Community, PinRecord, PlanAssignment, TerritoryPlanRecord
 
 log = logging.getLogger(__name__)
 # The current plan is the one published last, not the newest one published: every query
@@ -99,10 +99,10 @@ def plan_community(
         The plan and its stored draft (not yet published).
     """
     options = options or TerritoryOptions()
-    buildings = store.load_buildings(session, community)
-    households = store.load_households(session, community)
-    roster_teams, homes = teams_from_volunteers(store.load_volunteers(session, community))
-    edges = store.load_network_edges(session, community)
+    buildings = frames.load_buildings(session, community)
+    households = frames.load_households(session, community)
+    roster_teams, homes = teams_from_volunteers(frames.load_volunteers(session, community))
+    edges = frames.load_network_edges(session, community)
     network = WalkingNetwork.from_edges(edges) if edges is not None else None
     params = CostParameters()
     matrix = building_matrix(buildings, network, params)

@@ -11,9 +11,9 @@ from routing.costs import HouseholdCosts, building_matrix
 from routing.errors import InputError, Problem
 from routing.network import WalkingNetwork
 from routing.visits import Progress, VisitOptions, VisitPlan, plan_visits
-from web import store
-from web.models import Community
 from web.plans import latest_plan, load_assignment
+from web.storage import frames
+from web.storage.models import Community
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,9 @@ def plan_community_visits(
     if unknown:
         message = f"team(s) {', '.join(unknown)} have no households in plan {record.id}"
         raise InputError([Problem("database", None, "team", message)])
-    buildings = store.load_buildings(session, community)
-    households = store.load_households(session, community)
-    edges = store.load_network_edges(session, community)
+    buildings = frames.load_buildings(session, community)
+    households = frames.load_households(session, community)
+    edges = frames.load_network_edges(session, community)
     network = WalkingNetwork.from_edges(edges) if edges is not None else None
     matrix = building_matrix(buildings, network, options.costs)
     costs = HouseholdCosts(households, buildings, matrix, options.costs)

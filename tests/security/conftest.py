@@ -23,9 +23,10 @@ from tests.web.conftest import (  # noqa: F401  (fixtures used by the tests here
     empty_db,
     field_app,
 )
-from web import store
 from web.cli import DEMO_COMMUNITY
-from web.models import (
+from web.patrols.pages import PAGES_FILE, new_key
+from web.storage.engine import open_engine, session_factory
+from web.storage.models import (
     Building,
     Community,
     FieldPath,
@@ -38,7 +39,6 @@ from web.models import (
     VisitRecord,
     Volunteer,
 )
-from web.patrols.pages import PAGES_FILE, new_key
 
 # The finding's payloads: a script end tag, template-literal breakouts, HTML handlers.
 PAYLOADS = (
@@ -131,8 +131,8 @@ def hostile_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Hosti
     into it: five team ids, five building ids and names on one team's route (and so its
     stop labels), the community's name, and a patrol export's checkpoint names."""
     db = copy_db(demo_db, tmp_path_factory.mktemp("hostile") / "hostile.db")
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
         busiest, route = _busiest_team(session)
         assert len(route) >= len(PAYLOADS), "the demo's busiest route is too short"
         teams = session.scalars(select(Team.team_id).order_by(Team.team_id))

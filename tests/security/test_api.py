@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app, make_link
-from tests.web.test_field_security import stops
+from tests.web.field.test_field_security import stops
 from web.api.openapi import document
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field.stream import Slots, StreamOptions
@@ -257,7 +257,7 @@ def test_an_import_jobs_problems_are_for_editors_only(app_rw: Flask) -> None:
     # of the community must not read them through the job API; its coordinator may.
     from tests.web.conftest import PASSWORD
     from web.db import sessions
-    from web.models import JobRecord
+    from web.storage.models import JobRecord
 
     result = {"problems": [{"file": "h.csv", "row": 2, "field": "联系电话",
                             "message": "not a phone number: '138-0013-8000x'"}]}  # fmt: skip

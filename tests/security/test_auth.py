@@ -13,12 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 
 from tests.web.conftest import PASSWORD, csrf_token, login, make_app
-from web import store
 from web.auth import users
 from web.auth.users import authenticate, create_user, password_problem, set_password
 from web.demo import DEMO_PASSWORD, DEMO_USER
-from web.migrate import alembic_config, upgrade
-from web.models import User
+from web.storage.engine import open_engine, session_factory
+from web.storage.migrate import alembic_config, upgrade
+from web.storage.models import User
 
 
 def _post_login(client: FlaskClient, username: str, password: str) -> int:
@@ -100,8 +100,8 @@ def test_an_unknown_user_costs_one_password_check_like_a_known_one(
     accounts_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = _counting(monkeypatch)
-    engine = store.open_engine(accounts_db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(accounts_db)
+    with session_factory(engine)() as session:
         known = session.scalar(select(User).where(User.username == "viewer"))
         assert known is not None
         assert authenticate(session, "viewer", "wrong-password") is None
@@ -163,8 +163,8 @@ def test_a_password_change_ends_every_session_of_the_account(accounts_copy: Path
     login(phone, "viewer")
     other = app.test_client()
     login(other, "admin")
-    engine = store.open_engine(accounts_copy)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(accounts_copy)
+    with session_factory(engine)() as session:
         viewer = session.scalar(select(User).where(User.username == "viewer"))
         assert viewer is not None
         set_password(viewer, "a-new-pass-phrase-7")
@@ -203,8 +203,8 @@ def test_good_passwords_and_the_demo_password_pass(tmp_path: Path) -> None:
     ):
         assert password_problem("someone", good) is None, good
     assert password_problem(DEMO_USER, DEMO_PASSWORD) is None
-    engine = store.open_engine(tmp_path / "u.db")
-    with store.session_factory(engine)() as session:
+    engine = open_engine(tmp_path / "u.db")
+    with session_factory(engine)() as session:
         with pytest.raises(ValueError, match="12 characters"):
             create_user(session, "coord", "eight-ch")
         with pytest.raises(ValueError, match="user name"):

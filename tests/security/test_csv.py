@@ -17,10 +17,10 @@ from routing.patrols.options import RotaOptions
 from routing.patrols.rota import ROTA_COLUMNS, solve_rota
 from routing.spreadsheet import FORMULA_START, formula_safe
 from tests.web.conftest import login, make_app
-from web import store
 from web.cli import main
 from web.demo import DEMO_PASSWORD, DEMO_USER
-from web.models import Household, Volunteer
+from web.storage.engine import open_engine, session_factory
+from web.storage.models import Household, Volunteer
 
 # What a hostile roster or register could carry (each starts with one of = + - @ TAB CR).
 TEAMS = {
@@ -38,8 +38,8 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 def _hostile(db: Path) -> str:
     """Give four teams and a household hostile ids; returns that household's new id."""
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
         for old, new in TEAMS.items():
             session.execute(update(Volunteer).where(Volunteer.team_id == old).values(team_id=new))
         first = session.scalar(select(Household.id).order_by(Household.id).limit(1))

@@ -16,7 +16,7 @@ from tests.web.conftest import CSRF, PASSWORD, login, make_app, make_link
 from web import create_app
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.headers import content_security_policy, tile_sources
-from web.store import database_url
+from web.storage.engine import database_url
 from web.tiles import tiles
 
 # Values for the URL rules' arguments: the demo's community, its published plan, a building.

@@ -10,16 +10,16 @@ from sqlalchemy import func, select
 
 from tests.security.conftest import PAYLOADS, Hostile, hostile_copy
 from tests.web.conftest import login, make_app
-from web import store
 from web.demo import DEMO_PASSWORD, DEMO_USER
-from web.models import PinRecord, TerritoryPlanRecord, Volunteer
 from web.plans import load_assignment
+from web.storage.engine import open_engine, session_factory
+from web.storage.models import PinRecord, TerritoryPlanRecord, Volunteer
 
 
 def _counts(db: Path) -> tuple[int, int]:
     """How many plans and pins the database holds."""
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
         plans = session.scalar(select(func.count()).select_from(TerritoryPlanRecord))
         pins = session.scalar(select(func.count()).select_from(PinRecord))
     engine.dispose()
@@ -28,8 +28,8 @@ def _counts(db: Path) -> tuple[int, int]:
 
 def _a_band(db: Path) -> tuple[str, str]:
     """(building_id, team_id) of one band of plan 1."""
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
         record = session.get(TerritoryPlanRecord, 1)
         assert record is not None
         row = load_assignment(session, record).iloc[0]
@@ -110,8 +110,8 @@ def test_a_hostile_band_of_legacy_data_moves_to_a_roster_team(
 
 
 def _team_of(db: Path, member_id: int) -> str:
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
         member = session.get(Volunteer, member_id)
         assert member is not None
         team = member.team_id

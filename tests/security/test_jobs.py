@@ -21,7 +21,7 @@ from tests.web.conftest import login, make_app
 from web import create_app, store
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.jobs.queue import TASKS, JobLimitError, ThreadJobQueue
-from web.models import Community, JobRecord
+from web.storage.models import Community, JobRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 

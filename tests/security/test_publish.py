@@ -7,12 +7,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.web.conftest import make_link
-from tests.web.test_field_publish_routes import _new_plan, _publish
-from tests.web.test_field_security import stops
+from tests.web.field.test_field_publish_routes import _new_plan, _publish
+from tests.web.field.test_field_security import stops
 from web.db import sessions
 from web.field.tasks import plans_to_keep
-from web.models import Community, PlanAssignment
 from web.plans import latest_plan
+from web.storage.models import Community, PlanAssignment
 from web.visits.tasks import plan_teams
 
 

@@ -15,7 +15,7 @@ from web import create_app, store
 from web.auth.users import create_user, grant
 from web.cli import DEMO_COMMUNITY, main
 from web.demo import DEMO_PASSWORD, DEMO_USER
-from web.store import database_url
+from web.storage.engine import database_url
 
 PASSWORD = "correct-horse-1"
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')

@@ -10,19 +10,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
-from web import store
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
 
 
 def _demo(demo_db: Path) -> tuple[int, dict[str, int], object, object]:
-    engine = store.open_engine(demo_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(demo_db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
         return (
             community.id,
-            store.counts(session, community),
-            store.load_volunteers(session, community),
-            store.load_households(session, community),
+            frames.counts(session, community),
+            frames.load_volunteers(session, community),
+            frames.load_households(session, community),
         )
 
 

@@ -12,9 +12,9 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.web.test_cli import VOLATILE, VOLATILE_TABLES
-from web import store
-from web.models import Base
+from tests.web.cli.test_cli import VOLATILE, VOLATILE_TABLES
+from web.storage.engine import open_engine
+from web.storage.models import Base
 
 JOB_ID = re.compile(r'data-job-id="(\d+)"')
 Upload = tuple[Path | bytes, str]
@@ -67,7 +67,7 @@ def table_rows(page: str, table_id: str = "problems") -> list[list[str]]:
 
 def data_digest(path: Path) -> str:
     """A digest of every stored row but the job queue's (an import job is a row itself)."""
-    engine = store.open_engine(path)
+    engine = open_engine(path)
     with engine.connect() as conn:
         rows = []
         for table in Base.metadata.sorted_tables:

@@ -9,7 +9,6 @@ from flask import abort, current_app, jsonify, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from web import store
 from web.api import bp
 from web.api.openapi import document
 from web.auth.access import community_for, user
@@ -18,9 +17,10 @@ from web.db import get_session
 from web.field import tasks as field_tasks
 from web.imports import tasks as import_tasks
 from web.jobs import JobState, get_queue
-from web.models import Community, TerritoryPlanRecord
 from web.plans import publish
 from web.schema import MoveBody, PlanBody, body
+from web.storage import frames
+from web.storage.models import Community, TerritoryPlanRecord
 from web.territory import service, tasks
 from web.territory.views import download, plan_or_404
 
@@ -57,7 +57,7 @@ def communities() -> Response:
 def community(community_id: int) -> Response:
     """A community's counts."""
     found = community_for(community_id)
-    return jsonify(_community_json(found) | {"counts": store.counts(get_session(), found)})
+    return jsonify(_community_json(found) | {"counts": frames.counts(get_session(), found)})
 
 
 @bp.get("/communities/<int:community_id>/plans")

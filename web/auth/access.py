@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from web.auth.users import role_in
 from web.db import get_session
-from web.models import Community, User
+from web.storage.models import Community, User
 
 EDITORS = ("admin", "coordinator")
 

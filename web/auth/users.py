@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from web.ids import MAX_ID
-from web.models import Community, Membership, User, new_session_nonce
+from web.storage.models import Community, Membership, User, new_session_nonce
 
 ROLES = ("coordinator", "viewer")
 MIN_PASSWORD = 12

@@ -12,9 +12,9 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from routing.schema import HARDSHIP_TAGS
-from web import store
-from web.models import Community, TerritoryPlanRecord, VisitRecord
 from web.plans import latest_plan, load_assignment
+from web.storage import frames
+from web.storage.models import Community, TerritoryPlanRecord, VisitRecord
 from web.territory.service import Balance, balance, team_ids, tolerance_of
 
 # Rows per page of each list: the page stays a screen or two tall however large the community.
@@ -232,12 +232,12 @@ def overview(
     building_page, team_page : int
         1-based page of each list; moved into range.
     """
-    buildings = store.load_buildings(session, community)
-    households = store.load_households(session, community)
-    volunteers = store.load_volunteers(session, community)
+    buildings = frames.load_buildings(session, community)
+    households = frames.load_households(session, community)
+    volunteers = frames.load_volunteers(session, community)
     names = {b: n or b for b, n in zip(buildings["building_id"], buildings["name"], strict=True)}
     rows = building_rows(buildings, households)
-    counts = store.counts(session, community)
+    counts = frames.counts(session, community)
     visits, visited = _visits(session, community)
     figures = Figures(
         buildings=counts["buildings"],

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from web import store
 from web.auth.access import community_for, sees_personal, user
 from web.auth.users import communities_of
 from web.community import bp
@@ -16,6 +15,7 @@ from web.community.overview import floor_breakdown, overview, shown_plan
 from web.db import get_session
 from web.headers import csp_nonce
 from web.plans import latest_plan, load_assignment
+from web.storage import frames
 from web.territory.maps import plan_map
 from web.territory.service import team_ids
 from web.tiles import tiles
@@ -45,7 +45,7 @@ def create() -> Response:
     if not name or len(name) > 200:
         flash(_("请填写社区名称（最多 200 字）"), "error")
         return redirect(url_for("community.index"))
-    community = store.get_or_create_community(get_session(), name)
+    community = frames.get_or_create_community(get_session(), name)
     get_session().commit()
     return redirect(url_for("community.show", community_id=community.id))
 
@@ -83,7 +83,7 @@ def map_page(community_id: int) -> str:
     """The overview's map page (in an iframe): the shown plan's areas, else the buildings."""
     community = community_for(community_id)
     session = get_session()
-    buildings = store.load_buildings(session, community)
+    buildings = frames.load_buildings(session, community)
     if buildings.empty:
         abort(404)
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
@@ -105,11 +105,11 @@ def building(community_id: int, building_id: str) -> str:
     """One building: its units floor by floor (contacts for coordinators only)."""
     session = get_session()
     community = community_for(community_id)
-    buildings = store.load_buildings(session, community)
+    buildings = frames.load_buildings(session, community)
     match = buildings[buildings["building_id"] == building_id]
     if match.empty:
         abort(404)
-    households = store.load_households(session, community)
+    households = frames.load_households(session, community)
     personal = sees_personal()
     contacts = []
     if personal:

@@ -25,13 +25,13 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from web import store
 from web.auth.access import community_for, may_edit
 from web.db import get_session, sessions
 from web.field import bp, records, stream
 from web.field.tokens import create_link, is_live, revoke
 from web.links import external_url
-from web.models import Community, FieldSettings, TeamLink, VisitRecord
+from web.storage import frames
+from web.storage.models import Community, FieldSettings, TeamLink, VisitRecord
 
 _STREAMS = "redvest.field_streams"
 
@@ -77,7 +77,7 @@ def _page(community: Community, new: dict[str, Any] | None = None) -> str:
         links=links,
         new=new,
         is_live=is_live,
-        teams=store.load_team_ids(session, community),
+        teams=frames.load_team_ids(session, community),
         settings=settings_of(community),
         editor=may_edit(),
         visits=records.recent(session, community.id),
@@ -97,7 +97,7 @@ def new_link(community_id: int) -> Response:
     """Make a team link and show it once, with its QR code (the token is not kept)."""
     community = community_for(community_id, edit=True)
     team = request.form.get("team_id", "")
-    if team not in store.load_team_ids(get_session(), community):
+    if team not in frames.load_team_ids(get_session(), community):
         abort(400, "unknown team")
     try:
         token, link = create_link(

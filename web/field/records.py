@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from web.field.stream import notify
-from web.models import FieldStop, TeamLink, VisitRecord
 from web.schema import VisitBody, parse
+from web.storage.models import FieldStop, TeamLink, VisitRecord
 
 STATUSES = ("visited", "not_home", "refused")
 

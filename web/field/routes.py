@@ -19,9 +19,9 @@ from routing.network import WalkingNetwork
 from routing.territories import Progress
 from routing.visits.gpx import Waypoint, gpx_document
 from routing.visits.result import stop_name
-from web import store
-from web.models import Community, FieldPath, FieldStop, TerritoryPlanRecord
 from web.plans import load_assignment
+from web.storage import frames
+from web.storage.models import Community, FieldPath, FieldStop, TerritoryPlanRecord
 
 log = logging.getLogger(__name__)
 SOLVERS = ("visits", "sweep")
@@ -76,14 +76,14 @@ class _Ground:
 def _ground(
     session: Session, community: Community, plan: TerritoryPlanRecord, options: RouteOptions
 ) -> _Ground:
-    buildings = store.load_buildings(session, community)
+    buildings = frames.load_buildings(session, community)
     network = None
     if options.solver == "visits":
-        edges = store.load_network_edges(session, community)
+        edges = frames.load_network_edges(session, community)
         network = WalkingNetwork.from_edges(edges) if edges is not None else None
     return _Ground(
         load_assignment(session, plan),
-        store.load_households(session, community),
+        frames.load_households(session, community),
         buildings,
         _entrances(buildings),
         network,
@@ -225,7 +225,7 @@ def compute_all(
         The number of routes computed here (not those already stored).
     """
     stored = set(session.scalars(select(FieldPath.team_id).where(FieldPath.plan_id == plan.id)))
-    todo = [t for t in store.load_team_ids(session, community) if t not in stored]
+    todo = [t for t in frames.load_team_ids(session, community) if t not in stored]
     ground, done = None, 0
     for k, team_id in enumerate(todo):
         if cancelled is not None and cancelled():

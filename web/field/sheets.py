@@ -16,10 +16,10 @@ from web.field.routes import ensure, stops_of
 from web.field.tasks import route_options
 from web.field.tokens import is_live, token_hash
 from web.links import external_url
-from web.models import TeamLink
 from web.pdf.team_sheet import team_sheet_pdf
 from web.pdf.text import page_lang
 from web.plans import latest_plan
+from web.storage.models import TeamLink
 
 
 @bp.post("/communities/<int:community_id>/field/links/<int:link_id>/sheet")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from web.ids import parse_id
-from web.models import VisitRecord
+from web.storage.models import VisitRecord
 
 # A client further behind gets only the newest records: the page shows no more than this.
 CATCH_UP = 200

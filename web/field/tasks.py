@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from routing.territories import Progress
 from web.field.routes import RouteOptions, compute_all, prune
 from web.jobs import JobLimitError, JobQueue, register
-from web.models import Community, TerritoryPlanRecord
 from web.plans import PUBLICATION_ORDER, latest_plan
+from web.storage.models import Community, TerritoryPlanRecord
 
 KIND = "field_routes"
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from web.models import Community, TeamLink
+from web.storage.models import Community, TeamLink
 
 # token_urlsafe(32) gives 43 characters; anything after /t/ is treated as a token.
 # Patrol route pages' export keys (/r/<key>/<route>) are capabilities too.

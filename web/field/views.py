@@ -22,7 +22,9 @@ from web.field.routes import ensure, stops_of
 from web.field.tasks import route_options
 from web.field.tokens import RateLimiter, install_log_redaction, resolve, token_hash
 from web.headers import csp_nonce
-from web.models import (
+from web.plans import PUBLICATION_ORDER
+from web.schema import json_body
+from web.storage.models import (
     Community,
     FieldPath,
     FieldSettings,
@@ -30,8 +32,6 @@ from web.models import (
     TeamLink,
     TerritoryPlanRecord,
 )
-from web.plans import PUBLICATION_ORDER
-from web.schema import json_body
 from web.tiles import tiles
 
 _LIMITER = "redvest.field_limiter"

@@ -15,7 +15,7 @@ from routing.territories import Progress
 from web.importer import ImportRequest, run_import
 from web.imports.uploads import Staged
 from web.jobs import JobCancelledError, JobQueue, register
-from web.models import Community
+from web.storage.models import Community
 
 KIND = "import"
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
 from routing.territories import Progress
-from web.models import Community, JobRecord
+from web.storage.models import Community, JobRecord
 
 log = logging.getLogger(__name__)
 

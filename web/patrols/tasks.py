@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from routing.errors import InputError
 from routing.territories import Progress
-from web import store
 from web.jobs import JobQueue, register
-from web.models import Community
 from web.patrols.pages import new_key, write_pages
+from web.storage import frames
+from web.storage.models import Community
 
 KIND = "patrols"
 
@@ -62,7 +62,7 @@ def patrol_task(
     """
     from web.patrol_export import export_patrols
 
-    edges = store.load_network_edges(session, community)
+    edges = frames.load_network_edges(session, community)
     if edges is None:
         raise ValueError("no walking network: import an OSM extract or a path layer first")
     request = PatrolRequest(**params["request"])
@@ -72,8 +72,8 @@ def patrol_task(
     try:
         export = export_patrols(
             edges,
-            store.load_buildings(session, community),
-            store.load_team_ids(session, community),
+            frames.load_buildings(session, community),
+            frames.load_team_ids(session, community),
             folder,
             routes=request.routes,
             weeks=request.weeks,

@@ -65,7 +65,7 @@ TEXT: Final = MappingProxyType({"zh": MappingProxyType(_ZH), "en": MappingProxyT
 
 
 class Stop(Protocol):
-    """What the sheet reads of a stop (``web.models.FieldStop`` has it): no contact data."""
+    """What the sheet reads of a stop (``web.storage.models.FieldStop`` has it): no contact data."""
 
     @property
     def session(self) -> int: ...

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from web import store
-from web.models import Community, Team, Volunteer
 from web.safety import id_problem
+from web.storage import frames
+from web.storage.models import Community, Team, Volunteer
 from web.teams.forming import FormingOptions, form_teams
 
 
@@ -41,7 +41,7 @@ def roster(session: Session, community: Community) -> tuple[list[TeamView], list
     """Teams with their members, and the volunteers in no team."""
     names = {
         b: n or b
-        for b, n in store.load_buildings(session, community)[["building_id", "name"]].values
+        for b, n in frames.load_buildings(session, community)[["building_id", "name"]].values
     }
     rows = session.scalars(
         select(Volunteer)
@@ -110,11 +110,11 @@ def form_automatically(
         When the community has no volunteers.
     """
     options = options or FormingOptions()
-    volunteers = store.load_volunteers(session, community)
+    volunteers = frames.load_volunteers(session, community)
     if volunteers.empty:
         raise ValueError("the roster is empty: import volunteers first")
-    buildings = store.load_buildings(session, community)
-    before = len(store.load_team_ids(session, community))
+    buildings = frames.load_buildings(session, community)
+    before = len(frames.load_team_ids(session, community))
     labels = form_teams(volunteers, buildings, options)
     by_id = dict(zip(volunteers["volunteer_id"], labels, strict=True))
     for row in session.scalars(select(Volunteer).where(Volunteer.community_id == community.id)):
@@ -139,7 +139,7 @@ def move_member(session: Session, community: Community, member_id: int, team_id:
         raise LookupError(member_id)
     team_id = team_id.strip()
     # A new team's id must be plain text; a roster team keeps the id it was imported with.
-    if team_id and team_id not in store.load_team_ids(session, community):
+    if team_id and team_id not in frames.load_team_ids(session, community):
         problem = id_problem(team_id, "team id")
         if problem:
             raise ValueError(problem)

@@ -12,9 +12,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from routing.ids import ID_MAX_LENGTH
-from web import store
-from web.models import Community, PinRecord, PlanAssignment, TerritoryPlanRecord
 from web.plans import load_assignment
+from web.storage import frames
+from web.storage.models import Community, PinRecord, PlanAssignment, TerritoryPlanRecord
 
 
 @dataclass(frozen=True)
@@ -73,13 +73,13 @@ class Change:
 
 def building_names(session: Session, community: Community) -> dict[str, str]:
     """building_id → display name (the id when the building has no name)."""
-    frame = store.load_buildings(session, community)
+    frame = frames.load_buildings(session, community)
     return {b: n or b for b, n in zip(frame["building_id"], frame["name"], strict=True)}
 
 
 def team_ids(session: Session, community: Community, assignment: pd.DataFrame) -> list[str]:
     """The roster's teams and any other team the plan names, in order."""
-    teams = set(store.load_team_ids(session, community)) | set(assignment["team_id"].astype(str))
+    teams = set(frames.load_team_ids(session, community)) | set(assignment["team_id"].astype(str))
     return sorted(t for t in teams if t)
 
 
@@ -196,7 +196,7 @@ def move_band(
         raise ValueError(f"{from_team} has no band in building {building_id} in this plan")
     if to_team == from_team or not to_team:
         raise ValueError("choose another team to move the band to")
-    if to_team not in store.load_team_ids(session, community):
+    if to_team not in frames.load_team_ids(session, community):
         raise ValueError(f"to_team {to_team[:ID_MAX_LENGTH]!r} is not a team of the roster")
     floors = assignment.loc[mask, "floor"]
     first, last = int(floors.min()), int(floors.max())

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from routing.territories import Progress, TerritoryOptions
 from web.jobs import JobQueue, register
-from web.models import Community
 from web.plans import plan_community
+from web.storage.models import Community
 
 KIND = "territories"
 MAX_TIME_LIMIT_S = 600.0

@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from web import store
 from web.auth.access import community_for
 from web.db import get_session
 from web.field import tasks as field_tasks
 from web.headers import csp_nonce
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
-from web.models import Community, TerritoryPlanRecord
 from web.plans import latest_plan, load_assignment, publish
+from web.storage import frames
+from web.storage.models import Community, TerritoryPlanRecord
 from web.territory import bp, exports, service, tasks
 from web.territory.maps import plan_map
 from web.tiles import tiles
@@ -80,7 +80,7 @@ def map_page(community_id: int, plan_id: int) -> str:
     assignment = load_assignment(session, record)
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
     return plan_map(
-        store.load_buildings(session, community),
+        frames.load_buildings(session, community),
         assignment,
         service.team_ids(session, community, assignment),
         provider,
@@ -174,7 +174,7 @@ def download(community_id: int, plan_id: int, fmt: str) -> Response:
     community = community_for(community_id)
     session = get_session()
     assignment = load_assignment(session, plan_or_404(community, plan_id))
-    buildings = store.load_buildings(session, community)
+    buildings = frames.load_buildings(session, community)
     if fmt == "csv":
         body = exports.assignment_csv(assignment)
     elif fmt == "geojson":

@@ -14,8 +14,8 @@ from routing.errors import InputError
 from routing.territories import Progress
 from routing.visits import VisitOptions, write_outputs
 from web.jobs import JobQueue, register
-from web.models import Community
 from web.plans import latest_plan, load_assignment
+from web.storage.models import Community
 from web.visit_plans import MAX_SESSIONS, plan_community_visits
 
 KIND = "visits"

@@ -20,13 +20,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from web import store
 from web.auth.access import community_for
 from web.db import get_session
 from web.downloads import finished_job, finished_job_file
 from web.jobs import JobState, get_queue
 from web.jobs.queue import latest_job
-from web.models import Community
+from web.storage import frames
+from web.storage.models import Community
 from web.visits import bp, tasks
 
 # Only these columns reach the page: no name, phone, tag or request.
@@ -53,10 +53,10 @@ def _tables(community: Community, job: JobState) -> dict[str, Any]:
         return {"sessions": [], "dropped": []}
     visits = pd.read_csv(folder / "visits.csv", dtype=str, keep_default_na=False)
     dropped = pd.read_csv(folder / "dropped.csv", dtype=str, keep_default_na=False)
-    buildings = store.load_buildings(get_session(), community)
+    buildings = frames.load_buildings(get_session(), community)
     names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
     visits["building"] = visits["building_id"].map(names).fillna("")
-    homes = store.load_households(get_session(), community)[
+    homes = frames.load_households(get_session(), community)[
         ["household_id", "building_id", "floor", "unit"]
     ].astype(str)
     dropped = dropped.merge(homes, on="household_id", how="left").fillna("")

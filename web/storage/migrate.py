@@ -1,4 +1,4 @@
-"""Bring a database to the newest schema revision with Alembic (migrations/ beside web/)."""
+"""Bring a database to the newest schema revision with Alembic (migrations/ at the top level)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from web.models import Base
+from web.storage.models import Base
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def alembic_config() -> Config:

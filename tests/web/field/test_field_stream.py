@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from tests.web.browser import served
 from tests.web.conftest import PASSWORD, copy_db, login, make_app, make_link
-from tests.web.test_field_security import stops
+from tests.web.field.test_field_security import stops
 from web.db import sessions
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field import stream

@@ -37,7 +37,7 @@ from routing.visits.prepare import prepare
 from routing.visits.result import stop_name
 from routing.visits.windows import parse_availability, parse_clock, start_windows
 
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
 # One search in this process, bounded by work: fast and repeatable.
 QUICK = VisitOptions(time_limit_s=2.0, workers=1, max_solutions=500)
 NINE, NOON = 9 * 3600.0, 12 * 3600.0

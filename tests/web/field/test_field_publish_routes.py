@@ -11,12 +11,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import make_link
-from web import store
 from web.db import sessions
 from web.field import tasks
 from web.field.routes import RouteOptions, compute_all, ensure, prune
 from web.jobs.queue import JobState
-from web.models import (
+from web.plans import publish
+from web.storage import frames
+from web.storage.models import (
     Community,
     FieldPath,
     FieldStop,
@@ -25,7 +26,6 @@ from web.models import (
     TerritoryPlanRecord,
     VisitRecord,
 )
-from web.plans import publish
 
 SWEEP = RouteOptions(solver="sweep")
 
@@ -95,7 +95,7 @@ def test_publishing_stores_every_team_route_before_a_phone_opens(
         community = session.get(Community, 1)
         assert community is not None
         routes = _routes(session, plan)
-        assert set(routes) == set(store.load_team_ids(session, community))
+        assert set(routes) == set(frames.load_team_ids(session, community))
         households = session.scalar(select(func.count()).where(PlanAssignment.plan_id == plan))
         assert _stop_count(session, plan) == households
         mine = session.scalars(

@@ -12,9 +12,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
-from web import store
 from web.cli import DEMO_COMMUNITY
 from web.demo import DEMO_PASSWORD, DEMO_USER
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
 from web.visits.tasks import VisitRequest
 
 HEADER = "team_id,session,seq,household_id,building_id,floor,unit,arrival,departure"
@@ -31,11 +32,11 @@ def _wait_done(client: FlaskClient, job_id: int) -> dict:
 
 
 def _demo_ids(db: Path) -> tuple[int, str]:
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, DEMO_COMMUNITY)
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, DEMO_COMMUNITY)
         assert community is not None
-        households = store.load_households(session, community)
+        households = frames.load_households(session, community)
         phones = households.loc[households["phone"] != "", "phone"]
         ids = community.id, str(phones.iloc[0]) if len(phones) else ""
     engine.dispose()

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from web import store
 from web.cli import main
-from web.models import Base
 from web.plans import latest_plan
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
+from web.storage.models import Base
 
-TEST_DATA = Path(__file__).resolve().parent.parent / "data"
+TEST_DATA = Path(__file__).resolve().parents[2] / "data"
 GOOD = TEST_DATA / "good"
 BAD = TEST_DATA / "bad"
 LINE = re.compile(r"^[^:]+:\d*:[^:]*: .+$")
@@ -38,7 +39,7 @@ VOLATILE_TABLES = {"plan_assignment", "territory_plan", "field_stop", "field_pat
 
 def _digest(path: Path) -> str:
     """A digest of every stored row (timestamps aside), to prove a database is unchanged."""
-    engine = store.open_engine(path)
+    engine = open_engine(path)
     with engine.connect() as conn:
         rows = []
         for table in Base.metadata.sorted_tables:
@@ -71,11 +72,11 @@ def test_import_good_files_prints_counts(
     out = capsys.readouterr().out
     assert code == 0, out
     counts = dict(line.split(": ") for line in out.strip().splitlines())
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        stored = store.counts(session, community)
+        stored = frames.counts(session, community)
     assert int(counts["buildings"]) == stored["buildings"] > 0
     assert int(counts["households"]) == stored["households"] > 0
     assert int(counts["volunteers"]) == stored["volunteers"] > 0
@@ -143,9 +144,9 @@ def test_one_bad_file_among_good_ones_stores_nothing(
     out = capsys.readouterr().out
     assert code == 1
     assert bad.name in out
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
-        assert store.find_community(session, None) is None
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
+        assert frames.find_community(session, None) is None
 
 
 def test_bbox_without_osm_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -209,11 +210,11 @@ def test_matrix_falls_back_without_network(
 
 
 def test_demo_counts(demo_db: Path) -> None:
-    engine = store.open_engine(demo_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(demo_db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        counts = store.counts(session, community)
+        counts = frames.counts(session, community)
     assert counts["volunteers"] == 300
     assert counts["teams"] == 100
     assert counts["households"] > 1000
@@ -258,11 +259,11 @@ def test_synthetic_community_imports_with_a_path_layer(
     assert f"households: {len(community.households)}" in out
     assert main(["matrix", "--db", str(db)]) == 0
     assert "matrix: 6 x 6 buildings (network)" in capsys.readouterr().out
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
-        stored = store.find_community(session, None)
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
+        stored = frames.find_community(session, None)
         assert stored is not None
-        buildings = store.load_buildings(session, stored)
+        buildings = frames.load_buildings(session, stored)
     # every entrance was snapped and stored
     assert buildings["entrance_lon"].notna().all()
 
@@ -312,11 +313,11 @@ def test_plan_territories_writes_the_contract_files(
     assert printed.startswith("包干到户: 20队")
     table = pd.read_csv(out / "territories.csv", dtype={"household_id": str, "team_id": str})
     assert list(table.columns) == ["household_id", "team_id", "building_id", "floor", "workload"]
-    engine = store.open_engine(demo_copy)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(demo_copy)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        households = store.load_households(session, community)
+        households = frames.load_households(session, community)
     assert sorted(table["household_id"]) == sorted(households["household_id"])
     load = table.groupby("team_id")["workload"].sum()
     assert len(load) == 20
@@ -337,21 +338,21 @@ def test_publishing_from_the_command_line_stores_every_team_route(
 ) -> None:
     from sqlalchemy import func, select
 
-    from web.models import FieldPath, FieldStop
+    from web.storage.models import FieldPath, FieldStop
 
     args = ["plan-territories", "--db", str(demo_copy), "--out", str(tmp_path), "--publish"]
     assert main([*args, "--time-limit", "1", "--routes", "sweep"]) == 0
     printed = capsys.readouterr().out
     assert "stored 100 team routes (sweep)" in printed
-    engine = store.open_engine(demo_copy)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(demo_copy)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
         plan = latest_plan(session, community, published=True)
         assert plan is not None and plan.id > 1
         paths = session.scalar(select(func.count()).where(FieldPath.plan_id == plan.id))
         stops = session.scalar(select(func.count()).where(FieldStop.plan_id == plan.id))
-        households = len(store.load_households(session, community))
+        households = len(frames.load_households(session, community))
     assert paths == 100 and stops == households
 
 

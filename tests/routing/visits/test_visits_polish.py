@@ -13,7 +13,7 @@ from routing.visits.model import RoutingProblem, run_search
 from routing.visits.options import TOUR_PORTFOLIO, SearchConfig
 from routing.visits.polish import polish_path
 
-TSPLIB = Path(__file__).resolve().parent.parent / "data" / "tsplib"
+TSPLIB = Path(__file__).resolve().parents[2] / "data" / "tsplib"
 BERLIN52_OPTIMUM = 7542  # proven optimum (TSPLIB)
 
 

@@ -17,7 +17,7 @@ from flask import Flask
 from PIL import Image
 
 from tests.web.conftest import copy_db, login, make_app
-from tests.web.test_pdf import poppler
+from tests.web.pdf.test_pdf import poppler
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.patrols.pages import PAGES_FILE, is_key, load_page, new_key
 from web.pdf.route_sheet import route_url
@@ -132,7 +132,7 @@ def test_unknown_keys_and_routes_are_not_found(
 
 def _params(app: Flask, job_id: int) -> str:
     from web.db import sessions
-    from web.models import JobRecord
+    from web.storage.models import JobRecord
 
     with sessions(app)() as session:
         row = session.get(JobRecord, job_id)

@@ -11,18 +11,19 @@ import pandas as pd
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
-from web import store
 from web.demo import DEMO_PASSWORD, DEMO_USER
-from web.models import PinRecord
 from web.plans import latest_plan, load_assignment
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
+from web.storage.models import PinRecord
 
-STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
+STATIC = Path(__file__).resolve().parents[3] / "web" / "static"
 
 
 def _assignment(db: Path, plan_id: int | None = None) -> pd.DataFrame:
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
         record = latest_plan(session, community)
         assert record is not None
@@ -63,7 +64,7 @@ def test_map_has_no_cdn_and_one_area_per_team(client: FlaskClient, demo_db: Path
 
 def test_osm_tiles_are_the_default(demo_db: Path) -> None:
     from web import create_app
-    from web.store import database_url
+    from web.storage.engine import database_url
 
     app = create_app({"DATABASE_URL": database_url(demo_db), "SECRET_KEY": "x"})
     client = app.test_client()
@@ -95,8 +96,8 @@ def test_move_a_band_pins_it_and_the_next_plan_shows_what_moved(demo_copy: Path)
     changes = html.split('id="changes"')[1].split("</table>")[0]
     assert f'<td class="num">{band_size}</td>' in changes
     assert target in changes and team in changes
-    engine = store.open_engine(demo_copy)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(demo_copy)
+    with session_factory(engine)() as session:
         pins = session.query(PinRecord).all()
         assert [(p.building_id, p.team_id) for p in pins] == [(building, target)]
     # publish the edited plan

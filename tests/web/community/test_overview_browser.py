@@ -9,8 +9,9 @@ import pytest
 
 from tests.web.browser import ARGS, ARTIFACTS, CHROMIUM, LoopbackGuard, served
 from tests.web.conftest import make_app
-from web import store
 from web.demo import DEMO_PASSWORD, DEMO_USER
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -25,11 +26,11 @@ MAX_HEIGHT_PX = 4_500
 
 
 def test_overview_is_short_and_maps_the_plan(demo_db: Path) -> None:
-    engine = store.open_engine(demo_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(demo_db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        buildings = store.load_buildings(session, community)
+        buildings = frames.load_buildings(session, community)
     engine.dispose()
     target = buildings[buildings["name"] != ""].iloc[-1]
     ARTIFACTS.mkdir(exist_ok=True)

@@ -9,18 +9,19 @@ import pandas as pd
 import pytest
 
 from tests.web.conftest import login, make_app
-from web import store
 from web.demo import DEMO_PASSWORD, DEMO_USER
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
 from web.teams.forming import _homes_xy, _spread, form_teams, team_sizes
 
 
 @pytest.fixture(scope="module")
 def demo_frames(demo_db: Path) -> tuple[pd.DataFrame, object]:
-    engine = store.open_engine(demo_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(demo_db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        return store.load_volunteers(session, community), store.load_buildings(session, community)
+        return frames.load_volunteers(session, community), frames.load_buildings(session, community)
 
 
 def test_team_sizes_are_balanced() -> None:
@@ -60,13 +61,13 @@ def test_page_forms_teams_and_moves_a_member(demo_copy: Path) -> None:
     assert response.status_code == 302
     html = client.get("/communities/1/teams").get_data(as_text=True)
     assert html.count('class="team-row"') == 100
-    engine = store.open_engine(demo_copy)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(demo_copy)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        volunteers = store.load_volunteers(session, community)
+        volunteers = frames.load_volunteers(session, community)
         assert set(volunteers["team_id"].value_counts()) == {3}
-        member = session.scalars(store.select(store.Volunteer).limit(1)).one()  # type: ignore[attr-defined]
+        member = session.scalars(frames.select(frames.Volunteer).limit(1)).one()  # type: ignore[attr-defined]
         member_id = member.id
     moved = client.post(
         f"/communities/1/volunteers/{member_id}/team",

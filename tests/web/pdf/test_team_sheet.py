@@ -16,14 +16,14 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from tests.web.conftest import copy_db, login, make_app
-from tests.web.test_pdf import poppler
+from tests.web.pdf.test_pdf import poppler
 from web.db import sessions
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field.routes import stops_of
-from web.models import Community, Household
 from web.pdf.team_sheet import QR_ERROR, floor_text, team_sheet_pdf
 from web.pdf.text import Lang
 from web.plans import latest_plan
+from web.storage.models import Community, Household
 
 NEW_LINK = re.compile(
     r'id="new-link-url" readonly value="([^"]+)".*?'

@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from web import store
-from web.migrate import head_revision, upgrade
-from web.models import Base
+from web.storage.engine import open_engine
+from web.storage.migrate import head_revision, upgrade
+from web.storage.models import Base
 
 
 def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
@@ -33,8 +33,8 @@ def test_open_engine_is_idempotent_and_adopts_a_database_without_revision(
     # a database of the first storage release: some tables, no alembic_version
     Base.metadata.tables["community"].create(legacy)
     legacy.dispose()
-    engine = store.open_engine(path)
-    store.open_engine(path)
+    engine = open_engine(path)
+    open_engine(path)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection)
         assert context.get_current_revision() == head_revision()

@@ -12,21 +12,22 @@ import pytest
 
 from routing.errors import InputError
 from routing.patrols import SlotTooShortError
-from web import store
 from web.patrol_export import PatrolExport, export_patrols, read_area
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
 
 MONDAY = dt.date(2026, 3, 2)
 
 
 def stored(db: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        edges = store.load_network_edges(session, community)
+        edges = frames.load_network_edges(session, community)
         assert edges is not None
-        buildings = store.load_buildings(session, community)
-        teams = store.load_team_ids(session, community)
+        buildings = frames.load_buildings(session, community)
+        teams = frames.load_team_ids(session, community)
     engine.dispose()
     return edges, buildings, teams
 

@@ -11,10 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app, make_link
-from web import store
 from web.community.overview import PAGE_SIZE
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
 
-GOOD = Path(__file__).resolve().parent.parent / "data" / "good"
+GOOD = Path(__file__).resolve().parents[2] / "data" / "good"
 ROW = re.compile(r"<tr[ >]")
 HREF = re.compile(r'<a href="([^"]+)" id="(\w+)-(first|prev|next|last)"')
 
@@ -36,11 +37,11 @@ def _links(html: str) -> dict[str, str]:
 
 
 def _buildings(demo_db: Path) -> tuple[object, object]:
-    engine = store.open_engine(demo_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(demo_db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        return store.load_buildings(session, community), store.load_households(session, community)
+        return frames.load_buildings(session, community), frames.load_households(session, community)
 
 
 def test_the_page_holds_one_page_of_each_list(client: FlaskClient, demo_db: Path) -> None:
@@ -199,12 +200,12 @@ def test_without_a_plan_the_map_shows_the_buildings(empty_db: Path) -> None:
     page = client.get("/communities/1").get_data(as_text=True)
     assert 'id="map"' not in page  # nothing to draw yet
     assert client.get("/communities/1/map").status_code == 404
-    engine = store.open_engine(empty_db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(empty_db)
+    with session_factory(engine)() as session:
         from web.importer import ImportRequest, run_import
 
         run_import(session, "新社区", ImportRequest(buildings=GOOD / "buildings.geojson"))
-        count = store.counts(session, store.find_community(session, "新社区"))["buildings"]  # type: ignore[arg-type]
+        count = frames.counts(session, frames.find_community(session, "新社区"))["buildings"]  # type: ignore[arg-type]
     page = client.get("/communities/1").get_data(as_text=True)
     assert 'id="no-plan"' in page and 'id="map"' in page
     body = client.get("/communities/1/map").get_data(as_text=True)

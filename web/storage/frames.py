@@ -1,21 +1,20 @@
-"""Storage: open a database, write frames in one transaction, read them back as frames."""
+"""Frames in and out of the database: a community's tables written in one transaction, read back."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
 
 from routing.schema import BUILDING_COLUMNS, HOUSEHOLD_COLUMNS, VOLUNTEER_COLUMNS, WGS84
-from web.models import (
+from web.storage.models import (
     Building,
     Community,
     Household,
@@ -26,44 +25,6 @@ from web.models import (
 )
 
 DEFAULT_COMMUNITY = "默认社区"
-
-
-def database_url(db: str | Path) -> str:
-    """Turn a ``--db`` argument (a file path or a SQLAlchemy URL) into a URL."""
-    text = str(db)
-    if "://" in text:
-        return text
-    path = Path(text).expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
-
-
-def open_engine(db: str | Path) -> Engine:
-    """Create an engine and bring its database to the newest schema revision."""
-    from web.migrate import upgrade
-
-    engine = create_engine(database_url(db))
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    upgrade(engine)
-    return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets the web pages read while an import or a job writes.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # With WAL, NORMAL syncs at checkpoints, not at every commit: a crash of the
-    # process loses nothing, a power cut at worst the last commits; each phone's visit
-    # record no longer waits for a disk flush.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory bound to ``engine``."""
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 def get_or_create_community(session: Session, name: str) -> Community:

@@ -10,10 +10,10 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
-from web import store
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.jobs.queue import TASKS, ThreadJobQueue
-from web.models import JobRecord
+from web.storage.engine import open_engine, session_factory
+from web.storage.models import JobRecord
 
 
 def _wait(check: Callable[[], dict[str, Any]], until: Callable[[dict[str, Any]], bool]) -> list:
@@ -52,8 +52,8 @@ def test_job_is_shared_by_two_clients_and_survives_a_reload(demo_copy: Path) -> 
     reloaded = first.get("/communities/1/plans", follow_redirects=True).get_data(as_text=True)
     assert f'data-plan-id="{plan_id}"' in reloaded
     assert f'data-job-id="{job_id}"' in reloaded and 'data-status="done"' in reloaded
-    engine = store.open_engine(demo_copy)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(demo_copy)
+    with session_factory(engine)() as session:
         row = session.get(JobRecord, job_id)
         assert row is not None and row.status == "done" and row.progress == 1.0
 
@@ -82,19 +82,19 @@ def test_failing_task_is_recorded_and_orphans_are_closed(demo_copy: Path) -> Non
 
     TASKS["boom"] = boom
     try:
-        engine = store.open_engine(demo_copy)
-        queue = ThreadJobQueue(store.session_factory(engine), workers=1)
+        engine = open_engine(demo_copy)
+        queue = ThreadJobQueue(session_factory(engine), workers=1)
         job_id = queue.submit(1, "boom", {})
         seen = _wait(lambda: queue.state(job_id).to_json(), lambda s: s["finished"])  # type: ignore[union-attr]
         assert seen[-1]["status"] == "failed" and "no luck" in seen[-1]["error"]
         # a job another (ended) process on this machine was running is marked failed
-        with store.session_factory(engine)() as session:
+        with session_factory(engine)() as session:
             row = session.get(JobRecord, job_id)
             assert row is not None
             host = row.worker.split(":")[0]
             row.status, row.worker = "running", f"{host}:999999999"
             session.commit()
-        ThreadJobQueue(store.session_factory(engine), workers=1).shutdown()
+        ThreadJobQueue(session_factory(engine), workers=1).shutdown()
         state = queue.state(job_id)
         assert state is not None and state.status == "failed" and "restarted" in state.error
         queue.shutdown()
@@ -104,8 +104,8 @@ def test_failing_task_is_recorded_and_orphans_are_closed(demo_copy: Path) -> Non
 
 def test_jobs_of_another_community_are_hidden(accounts_db: Path) -> None:
     client: FlaskClient = make_app(accounts_db).test_client()
-    engine = store.open_engine(accounts_db)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(accounts_db)
+    with session_factory(engine)() as session:
         # finished, so that no app opened on this shared database later runs it
         session.add(JobRecord(community_id=1, kind="territories", params="{}", status="done"))
         session.commit()

@@ -17,7 +17,7 @@ from flask import Flask
 
 from tests.web.browser import ARGS, ARTIFACTS, CHROMIUM, LoopbackGuard, served
 from tests.web.conftest import login, make_app, make_link
-from tests.web.test_field_security import stops
+from tests.web.field.test_field_security import stops
 from web.demo import DEMO_PASSWORD, DEMO_USER
 
 playwright_api = pytest.importorskip("playwright.sync_api")

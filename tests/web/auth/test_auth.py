@@ -8,17 +8,18 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.web.conftest import PASSWORD, csrf_token, login, make_app
-from web import store
 from web.cli import DEMO_COMMUNITY, main
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
 
 
 @pytest.fixture
 def accounts(accounts_db: Path) -> tuple[FlaskClient, int, int]:
     """A fresh client of the accounts database, the demo community id and community B's."""
-    engine = store.open_engine(accounts_db)
-    with store.session_factory(engine)() as session:
-        a = store.find_community(session, DEMO_COMMUNITY)
-        b = store.find_community(session, "社区B")
+    engine = open_engine(accounts_db)
+    with session_factory(engine)() as session:
+        a = frames.find_community(session, DEMO_COMMUNITY)
+        b = frames.find_community(session, "社区B")
         assert a is not None and b is not None
         ids = a.id, b.id
     engine.dispose()
@@ -87,11 +88,11 @@ def test_viewer_reads_but_cannot_edit_or_see_people(
     teams = client.get(f"/communities/{a}/teams")
     assert teams.status_code == 200
     html = teams.get_data(as_text=True)
-    engine = store.open_engine(demo_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, DEMO_COMMUNITY)
+    engine = open_engine(demo_db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, DEMO_COMMUNITY)
         assert community is not None
-        volunteers = store.load_volunteers(session, community)
+        volunteers = frames.load_volunteers(session, community)
     for name, phone in zip(volunteers["name"], volunteers["phone"], strict=True):
         assert name not in html and phone not in html
     assert "form-teams" not in html

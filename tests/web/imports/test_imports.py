@@ -9,10 +9,11 @@ from flask.testing import FlaskClient
 from tests.web.conftest import login, make_app
 from tests.web.uploads import data_digest as _digest
 from tests.web.uploads import import_files, post_import, table_rows
-from web import store
 from web.demo import DEMO_PASSWORD, DEMO_USER
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
 
-TEST_DATA = Path(__file__).resolve().parent.parent / "data"
+TEST_DATA = Path(__file__).resolve().parents[2] / "data"
 GOOD, BAD = TEST_DATA / "good", TEST_DATA / "bad"
 
 
@@ -68,11 +69,11 @@ def test_good_files_are_stored_by_the_job(empty_db: Path) -> None:
     }
     state, page = import_files(client, token, files)
     assert state["status"] == "done" and state["result"]["stored"] is True
-    engine = store.open_engine(empty_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, "新社区")
+    engine = open_engine(empty_db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, "新社区")
         assert community is not None
-        counts = store.counts(session, community)
+        counts = frames.counts(session, community)
     assert counts["buildings"] > 0 and counts["households"] > 0 and counts["volunteers"] > 0
     assert state["result"]["counts"]["households"] == counts["households"]
     assert f"households <b>{counts['households']}</b>" in page

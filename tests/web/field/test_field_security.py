@@ -20,7 +20,7 @@ from tests.web.conftest import login, make_app, make_link
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field.records import VisitInput
 from web.field.tokens import RateLimiter, RedactTokens, redact, token_hash
-from web.models import TeamLink
+from web.storage.models import TeamLink
 
 
 def stops(client: FlaskClient, path: str) -> list[dict[str, object]]:
@@ -267,7 +267,7 @@ def test_routes_come_from_the_visit_planner_and_cover_every_household(demo_copy:
     app = make_app(demo_copy)
     app.config.update(FIELD_ROUTE_SOLVER="visits", FIELD_ROUTE_TIME_LIMIT_S=2.0)
     from web.db import sessions
-    from web.models import FieldPath, FieldStop
+    from web.storage.models import FieldPath, FieldStop
 
     with sessions(app)() as session:  # the demo stored sweep routes at publish: plan anew
         session.query(FieldStop).filter_by(team_id="T050").delete()
@@ -276,7 +276,7 @@ def test_routes_come_from_the_visit_planner_and_cover_every_household(demo_copy:
     coordinator = app.test_client()
     path = make_link((coordinator, login(coordinator, DEMO_USER, DEMO_PASSWORD)), "T050")
     found = stops(app.test_client(), path)
-    from web.models import PlanAssignment
+    from web.storage.models import PlanAssignment
 
     with sessions(app)() as session:
         solver = session.query(FieldPath.solver).filter_by(team_id="T050").scalar()

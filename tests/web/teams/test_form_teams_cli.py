@@ -10,13 +10,14 @@ import pandas as pd
 import pytest
 
 from tests.web.conftest import copy_db, login, make_app
-from web import store
 from web.cli import main
 from web.demo import DEMO_PASSWORD, DEMO_USER
+from web.storage import frames
+from web.storage.engine import open_engine, session_factory
 from web.teams.forming import FormingOptions, form_teams
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-GOOD = Path(__file__).resolve().parent.parent / "data" / "good"
+DATA = Path(__file__).resolve().parents[3] / "data"
+GOOD = Path(__file__).resolve().parents[2] / "data" / "good"
 HOMELESS = 12  # roster rows whose home building is left empty
 
 
@@ -37,12 +38,12 @@ def _roster_without_teams(path: Path) -> Path:
 
 def _teams_of(db: Path) -> dict[str, str]:
     """volunteer id → team id as stored."""
-    engine = store.open_engine(db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        volunteers = store.load_volunteers(session, community)
-        teams = store.load_team_ids(session, community)
+        volunteers = frames.load_volunteers(session, community)
+        teams = frames.load_team_ids(session, community)
     engine.dispose()
     mapping = dict(zip(volunteers["volunteer_id"], volunteers["team_id"], strict=True))
     assert sorted(set(mapping.values()) - {""}) == teams  # the team table follows the roster
@@ -121,12 +122,12 @@ def test_size_and_seed(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_the_seed_decides_among_volunteers_at_one_place(demo_db: Path) -> None:
-    engine = store.open_engine(demo_db)
-    with store.session_factory(engine)() as session:
-        community = store.find_community(session, None)
+    engine = open_engine(demo_db)
+    with session_factory(engine)() as session:
+        community = frames.find_community(session, None)
         assert community is not None
-        volunteers = store.load_volunteers(session, community)
-        buildings = store.load_buildings(session, community)
+        volunteers = frames.load_volunteers(session, community)
+        buildings = frames.load_buildings(session, community)
     # nobody's home is known: everyone stands at the centre, only the seed splits them
     nowhere = volunteers.assign(home_building="")
 

@@ -7,16 +7,16 @@ from pathlib import Path
 from sqlalchemy import update
 
 from tests.web.conftest import copy_db, login, make_app, make_link
-from web import store
 from web.demo import DEMO_PASSWORD, DEMO_USER
-from web.models import FieldStop
+from web.storage.engine import open_engine, session_factory
+from web.storage.models import FieldStop
 
 
 def test_two_apps_keep_their_own_stops(demo_db: Path, tmp_path: Path) -> None:
     first = make_app(copy_db(demo_db, tmp_path / "a.db"))
     other_db = copy_db(demo_db, tmp_path / "b.db")
-    engine = store.open_engine(other_db)
-    with store.session_factory(engine)() as session:  # same plan, team and route ids
+    engine = open_engine(other_db)
+    with session_factory(engine)() as session:  # same plan, team and route ids
         session.execute(update(FieldStop).where(FieldStop.team_id == "T001").values(label="乙楼"))
         session.commit()
     engine.dispose()
