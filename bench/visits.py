@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout, installed or not
 
 from bench.generated import generate  # noqa: E402
+from routing.budget import Budget  # noqa: E402
 from routing.visits.improve import warm_up  # noqa: E402
 from routing.visits.model import RoutingProblem  # noqa: E402
 from routing.visits.search import solve  # noqa: E402
@@ -128,7 +129,7 @@ def evaluate(problem: RoutingProblem, routes: list[list[int]]) -> tuple[int, int
 
 def run_redvest(problem: RoutingProblem, seconds: float, seed: int = 0) -> list[list[int]]:
     """redvest's default portfolio on both cores."""
-    outcome = solve(problem, time_limit_s=seconds, seed=seed, workers=2)
+    outcome = solve(problem, budget=Budget.seconds(seconds), seed=seed, workers=2)
     return [list(route) for route in outcome.best.routes]
 
 

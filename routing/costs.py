@@ -7,21 +7,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Real
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from routing.doors import door_points
 from routing.errors import InputError, Problem
 from routing.network import (
     DEFAULT_DETOUR_FACTOR,
+    TravelMatrix,
     WalkingNetwork,
     WalkingSpeed,
     straight_line_matrix,
 )
-from routing.schema import HARDSHIP_TAGS, WGS84
+from routing.tags import has_hardship_tag
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -55,7 +57,7 @@ class CostParameters:
         Time spent at a stop by visit type: ``registration`` 300 s (5 min),
         ``hardship_visit`` 900 s (15 min), ``patrol_checkpoint`` 120 s (2 min).
     hardship_weight : float
-        Households with a tag in ``HARDSHIP_TAGS`` (elderly living alone, disabled,
+        Households with a tag in ``routing.tags.HARDSHIP_TAGS`` (elderly living alone, disabled,
         families in difficulty) take this many times the service time of a visit,
         2.0: volunteers stay to listen and help. A ``hardship_visit`` is paid to
         those households only, at its own service time (the weight is already in it).
@@ -128,31 +130,12 @@ def vertical_time_s(
     return np.where(np.asarray(has_lift, dtype=bool), np.minimum(lift, stairs), stairs)
 
 
-@dataclass(frozen=True, eq=False)
-class BuildingMatrix:
-    """Walking distance (m) and time (s) between building entrances."""
-
-    building_ids: NDArray[np.object_]
-    distance_m: FloatArray
-    time_s: FloatArray
-    method: Literal["network", "straight_line"]
-    note: str
-
-    def index_of(self, building_ids: ArrayLike) -> IntArray:
-        """Rows of the given building ids, -1 for ids not in the matrix."""
-        wanted = pd.Index(np.asarray(building_ids, dtype=object))
-        return pd.Index(self.building_ids).get_indexer(wanted).astype(np.intp)
-
-
 def building_matrix(
     buildings: gpd.GeoDataFrame,
     network: WalkingNetwork | None,
     params: CostParameters = CostParameters(),
-) -> BuildingMatrix:
-    """Walking matrix between the entrances of buildings.
-
-    Missing entrances are snapped to the footprint point nearest the network, or, with
-    no network, taken at the footprint's representative point.
+) -> TravelMatrix:
+    """Walking matrix between the doors of buildings (``routing.doors.door_points``).
 
     Parameters
     ----------
@@ -165,23 +148,21 @@ def building_matrix(
 
     Returns
     -------
-    BuildingMatrix
-        Square matrices in the order of ``buildings``.
+    TravelMatrix
+        Square matrices in the order of ``buildings``, with their ``building_ids``.
     """
     if buildings.crs is None:
         raise ValueError("buildings have no CRS; expected WGS84 (EPSG:4326)")
     ids = buildings["building_id"].astype(str).to_numpy(dtype=object)
     if len(set(ids)) < len(ids):
         raise ValueError("building_id values must be unique")
-    frame = buildings.to_crs(WGS84)
-    if network is not None:
-        frame = network.snap_entrances(frame)
-    lon, lat = _entrances(frame)
+    doors = door_points(buildings, network)
+    lon, lat = doors["lon"].to_numpy(), doors["lat"].to_numpy()
     if network is None:
         m = straight_line_matrix(lon, lat, lon, lat, params.detour_factor, params.speed)
     else:
         m = network.matrix(lon, lat, lon, lat)
-    return BuildingMatrix(ids, m.distance_m, m.time_s, m.method, m.note)
+    return m.between_buildings(ids)
 
 
 class HouseholdCosts:
@@ -195,7 +176,7 @@ class HouseholdCosts:
         self,
         households: pd.DataFrame,
         buildings: pd.DataFrame,
-        matrix: BuildingMatrix,
+        matrix: TravelMatrix,
         params: CostParameters = CostParameters(),
     ):
         """Index households by building row, floor, lift and hardship.
@@ -207,7 +188,7 @@ class HouseholdCosts:
             ``tags``).
         buildings : DataFrame
             ``building_id`` and ``has_lift`` of every building in ``matrix``.
-        matrix : BuildingMatrix
+        matrix : TravelMatrix
             Walking times between the buildings' entrances.
         params : CostParameters
             Lift, stairs and service times.
@@ -226,7 +207,7 @@ class HouseholdCosts:
         tags = (
             households["tags"] if "tags" in households.columns else pd.Series("", households.index)
         )
-        self.hardship = _has_hardship_tag(tags)
+        self.hardship = has_hardship_tag(tags)
         self._walk_s = matrix.time_s
 
     def __len__(self) -> int:
@@ -291,23 +272,3 @@ def _check_households(unknown_buildings: pd.Series, floor: NDArray[np.int64]) ->
         problems.append(Problem("households", None, "floor", message))
     if problems:
         raise InputError(problems)
-
-
-def _entrances(buildings: gpd.GeoDataFrame) -> tuple[FloatArray, FloatArray]:
-    """Entrance coordinates, the representative point where none is known."""
-    unknown = pd.Series(np.nan, index=buildings.index)
-    lon = np.array(buildings.get("entrance_lon", unknown), dtype=float)  # a writable copy
-    lat = np.array(buildings.get("entrance_lat", unknown), dtype=float)
-    missing = ~(np.isfinite(lon) & np.isfinite(lat))
-    if missing.any():
-        inner = buildings.geometry[missing].representative_point()
-        lon[missing], lat[missing] = inner.x.to_numpy(), inner.y.to_numpy()
-    return lon, lat
-
-
-def _has_hardship_tag(tags: pd.Series) -> NDArray[np.bool_]:
-    """Whether any ";"-joined tag is in ``HARDSHIP_TAGS``."""
-    values = pd.Series(tags.fillna("").astype(str).to_numpy(), dtype=object)
-    parts = values.str.split(";").explode().str.strip()
-    found = parts.isin(HARDSHIP_TAGS).groupby(level=0).any()
-    return found.reindex(values.index, fill_value=False).to_numpy(dtype=bool)

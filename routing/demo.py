@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 
 from routing.schema import (
-    HARDSHIP_TAGS,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_HEADERS,
     VOLUNTEER_COLUMNS,
     VOLUNTEER_HEADERS,
     VOLUNTEER_SKILLS,
 )
+from routing.tags import HARDSHIP_TAGS
 
 DEFAULT_OSM: Final = Path(__file__).resolve().parent.parent / "data" / "osm" / "helsinki.osm.pbf"
 

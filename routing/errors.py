@@ -1,7 +1,8 @@
-"""Exceptions raised by the routing core; each subclasses a builtin."""
+"""Exceptions raised by the routing core (each subclasses a builtin) and safe quotes of input."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -9,6 +10,20 @@ from typing import Final
 # Problems kept per file: a broken million-row file must not fill memory or a page;
 # the rest are counted and reported as "… and N more".
 MAX_PROBLEMS: Final = 1000
+# A cell quoted in a message shows at most this many characters.
+EXCERPT_CHARS: Final = 40
+# Control, format (bidi overrides) and separator characters, shown as escapes.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def excerpt(value: str, limit: int = EXCERPT_CHARS) -> str:
+    """A cell as a message may quote it: at most ``limit`` characters, controls escaped.
+
+    A hostile file must not fill a page or a terminal, nor hide text with control codes.
+    """
+    text = value if len(value) <= limit else value[:limit] + "…"
+    return _UNSAFE.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04x}"), text)
 
 
 @dataclass(frozen=True, order=True)

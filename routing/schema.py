@@ -96,8 +96,7 @@ HOUSEHOLD_TAGS: Final = MappingProxyType(
         "婴幼儿": ("infant",),
     }
 )
-# Tags whose households receive hardship visits and weigh more in workloads.
-HARDSHIP_TAGS: Final = frozenset({"独居老人", "残疾", "困难家庭"})
+# Which of these tags make a hardship household: routing.tags.HARDSHIP_TAGS.
 
 # --- volunteers (DataFrame, one row per volunteer) ---------------------------------
 # The skill words offices write in the roster's 技能 column (rosters may list others); the

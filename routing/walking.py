@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Final, Literal
 
@@ -16,6 +16,7 @@ from pyproj import Transformer
 from routing.schema import WGS84
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
 
 # highway=* values a pedestrian may walk on. Roads up to primary are kept because people
 # walk their sidewalks; motorway, trunk and their links never are, nor construction,
@@ -80,14 +81,44 @@ class WalkingSpeed:
         return np.where(kinds.to_numpy() == "elevator", self.elevator_s, seconds)
 
 
+def _no_ids() -> NDArray[np.object_]:
+    return np.empty(0, dtype=object)
+
+
 @dataclass(frozen=True, eq=False)
 class TravelMatrix:
-    """Walking distances (m) and times (s) from sources (rows) to targets (columns)."""
+    """Walking distances (m) and times (s) from sources (rows) to targets (columns).
+
+    Attributes
+    ----------
+    distance_m, time_s : ndarray of float
+        Metres and seconds, one row per source, one column per target.
+    method : {"network", "straight_line"}
+        Walked on the network, or straight lines × a detour factor.
+    note : str
+        How the matrix was made, for the plan's explanations.
+    building_ids : ndarray of str
+        For a square matrix between buildings (``routing.costs.building_matrix``), the
+        building of each row and column; empty for a matrix between other points.
+    """
 
     distance_m: FloatArray
     time_s: FloatArray
     method: Literal["network", "straight_line"]
     note: str
+    building_ids: NDArray[np.object_] = field(default_factory=_no_ids)
+
+    def index_of(self, building_ids: ArrayLike) -> IntArray:
+        """Rows of the given building ids, -1 for ids not in the matrix."""
+        wanted = pd.Index(np.asarray(building_ids, dtype=object))
+        return pd.Index(self.building_ids).get_indexer(wanted).astype(np.intp)
+
+    def between_buildings(self, building_ids: ArrayLike) -> TravelMatrix:
+        """This matrix labelled with the building of each row and column (square only)."""
+        ids = np.asarray(building_ids, dtype=object)
+        if self.distance_m.shape != (len(ids), len(ids)):
+            raise ValueError(f"a {self.distance_m.shape} matrix cannot hold {len(ids)} buildings")
+        return replace(self, building_ids=ids)
 
 
 def filter_walkable(edges: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from routing.errors import InputError, more_line
+from routing.hours import hhmm, parse_hhmm
 from web.importer import ImportRequest, run_import
 from web.storage import frames
 from web.storage.engine import database_url, open_engine, session_factory
@@ -46,10 +47,10 @@ def _ids(text: str) -> tuple[str, ...]:
 
 
 def _clock(text: str) -> str:
-    hours, _, minutes = text.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
-        raise argparse.ArgumentTypeError(f"expected a time as HH:MM, got {text!r}")
-    return f"{int(hours):02d}:{int(minutes):02d}"
+    try:
+        return hhmm(parse_hhmm(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from routing.errors import InputError, Note, Problem
 from routing.network import WalkingNetwork
+from routing.progress import Progress, quiet
 from routing.sources import (
     read_buildings,
     read_households,
@@ -21,7 +22,6 @@ from routing.sources import (
     read_paths,
     read_volunteers,
 )
-from routing.territories import Progress
 from web.storage import frames
 
 log = logging.getLogger(__name__)
@@ -97,12 +97,8 @@ def _collect(
         return None
 
 
-def _quiet(fraction: float, message: str) -> None:
-    """The progress callback of an import nobody watches."""
-
-
 def check(
-    session: Session, community_name: str, request: ImportRequest, progress: Progress = _quiet
+    session: Session, community_name: str, request: ImportRequest, progress: Progress = quiet
 ) -> _Checked:
     """Read every file of ``request`` and cross-check it; raise InputError with all problems."""
     problems = _database_files(session, request)
@@ -246,7 +242,7 @@ def _orphans(
 
 
 def run_import(
-    session: Session, community_name: str, request: ImportRequest, progress: Progress = _quiet
+    session: Session, community_name: str, request: ImportRequest, progress: Progress = quiet
 ) -> ImportResult:
     """Check every file, then store all of it in one transaction.
 

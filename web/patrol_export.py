@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from routing.doors import door_points
 from routing.errors import InputError, Problem, ProblemCollector
 from routing.network import WalkingNetwork
 from routing.patrols import PatrolOptions, PatrolPlan, RotaOptions, SlotTooShortError
@@ -359,7 +360,8 @@ def _entrances(
     network: WalkingNetwork, buildings: gpd.GeoDataFrame, lang: Lang
 ) -> gpd.GeoDataFrame:
     """Building entrances as checkpoints, named, with the building's flats as priority."""
-    snapped = network.snap_entrances(buildings.to_crs(WGS84))
+    snapped = buildings.to_crs(WGS84)
+    doors = door_points(snapped, network)
     ids = snapped["building_id"].astype(str)
     name = snapped["name"].fillna("").astype(str) if "name" in snapped else ids.map(lambda _: "")
     fallback = ("楼栋 " if lang == "zh" else "Building ") + ids
@@ -370,7 +372,7 @@ def _entrances(
             "name": np.where(name.str.strip() != "", name, fallback),
             "priority": np.asarray(flats, dtype=float),
         },
-        geometry=gpd.points_from_xy(snapped["entrance_lon"], snapped["entrance_lat"]),
+        geometry=gpd.points_from_xy(doors["lon"], doors["lat"]),
         crs=WGS84,
     )
 

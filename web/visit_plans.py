@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from routing.costs import HouseholdCosts, building_matrix
 from routing.errors import InputError, Problem
 from routing.network import WalkingNetwork
-from routing.visits import Progress, VisitOptions, VisitPlan, plan_visits
+from routing.progress import Progress
+from routing.visits import VisitOptions, VisitPlan, plan_visits
 from web.plans import latest_plan, load_assignment
 from web.storage import frames
 from web.storage.models import Community

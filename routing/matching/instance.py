@@ -12,13 +12,12 @@ from numpy.typing import NDArray
 
 from routing.cases.taxonomy import Taxonomy
 from routing.cases.urgency import Urgency
-from routing.costs import BuildingMatrix
 from routing.errors import InputError, Problem
+from routing.hours import Window, describe, parse_windows
 from routing.matching.columns import MATCH_CASE_REQUIRED, MATCH_VOLUNTEER_REQUIRED
 from routing.matching.options import MatchOptions
 from routing.matching.weekly import overlaps, parse_weekly
-from routing.sources.households import parse_windows
-from routing.visits.windows import Window, describe, parse_availability
+from routing.network import TravelMatrix
 
 IntArray = NDArray[np.intp]
 # Skill levels of a volunteer for a category (Instance.skill_level).
@@ -71,7 +70,7 @@ class Instance:
 def prepare(
     cases: pd.DataFrame,
     volunteers: pd.DataFrame,
-    matrix: BuildingMatrix,
+    matrix: TravelMatrix,
     taxonomy: Taxonomy,
     options: MatchOptions,
 ) -> Instance:
@@ -81,7 +80,7 @@ def prepare(
     ----------
     cases, volunteers : DataFrame
         Per ``MATCH_CASE_COLUMNS`` and ``MATCH_VOLUNTEER_COLUMNS``.
-    matrix : BuildingMatrix
+    matrix : TravelMatrix
         Walking distances between buildings.
     taxonomy : Taxonomy
         Categories and their skills.
@@ -210,7 +209,7 @@ def _urgency(text: str) -> int:
 
 
 def _daily(text: str) -> tuple[Window, ...]:
-    return parse_availability(parse_windows(text))
+    return parse_windows(text)
 
 
 def _count(text: str) -> int:

@@ -8,19 +8,19 @@ import numpy as np
 import pandas as pd
 
 from routing.cases.taxonomy import DEFAULT_TAXONOMY, Taxonomy
-from routing.costs import BuildingMatrix
 from routing.matching.candidates import candidate_edges, fits
 from routing.matching.explain import explain
 from routing.matching.flow import FlowFailedError, solve
 from routing.matching.instance import Instance, IntArray, prepare
 from routing.matching.options import MatchOptions
 from routing.matching.result import MatchResult, build_result
+from routing.network import TravelMatrix
 
 
 def match_cases(
     cases: pd.DataFrame,
     volunteers: pd.DataFrame,
-    matrix: BuildingMatrix,
+    matrix: TravelMatrix,
     *,
     taxonomy: Taxonomy = DEFAULT_TAXONOMY,
     options: MatchOptions | None = None,
@@ -46,7 +46,7 @@ def match_cases(
         Open cases per ``MATCH_CASE_COLUMNS``.
     volunteers : DataFrame
         Per ``MATCH_VOLUNTEER_COLUMNS``.
-    matrix : BuildingMatrix
+    matrix : TravelMatrix
         Walking distances between buildings (``routing.costs.building_matrix``).
     taxonomy : Taxonomy
         The categories and the skills they need.
@@ -66,7 +66,7 @@ def match_cases(
         cannot be placed are returned with their reasons.
     """
     options = options or MatchOptions()
-    start = time.perf_counter()
+    start, budget = time.perf_counter(), options.budget()
     instance = prepare(cases, volunteers, matrix, taxonomy, options)
     rank = np.empty(instance.n_volunteers, dtype=np.intp)
     rank[np.random.default_rng(options.seed).permutation(instance.n_volunteers)] = np.arange(
@@ -85,7 +85,7 @@ def match_cases(
         rounds += 1
         if not answer.via_hub.any():
             break
-        if time.perf_counter() - start >= options.time_limit_s:
+        if budget.expired():
             note = (
                 f"time limit reached: {int(answer.via_hub.sum())} case(s) placed through "
                 "a hub, their volunteer not compared with every other"
@@ -103,7 +103,7 @@ def match_cases(
 def greedy_match(
     cases: pd.DataFrame,
     volunteers: pd.DataFrame,
-    matrix: BuildingMatrix,
+    matrix: TravelMatrix,
     *,
     taxonomy: Taxonomy = DEFAULT_TAXONOMY,
     options: MatchOptions | None = None,

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, fields
 from typing import Final
 
+from routing.budget import Budget
+
 # The flow solver works in integers: costs are whole metres (weights are in metres too).
 # This is the only place the scale is set.
 UNITS_PER_M: Final = 1
@@ -77,6 +79,10 @@ class MatchOptions:
         for name in ("seed", "default_cap", "candidates"):
             if not isinstance(getattr(self, name), int):
                 raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
+
+    def budget(self) -> Budget:
+        """The match's stopping rule, from now: ``time_limit_s`` for the widening rounds."""
+        return Budget.seconds(self.time_limit_s)
 
     @property
     def min_overlap_s(self) -> float:

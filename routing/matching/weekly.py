@@ -6,8 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from routing.sources.households import parse_windows
-from routing.visits.windows import DAY_S, Window, describe, parse_availability
+from routing.hours import DAY_S, Window, describe, parse_windows
 
 DAY_LABELS: Final = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 Weekly = tuple[tuple[int, float, float], ...]
@@ -46,7 +45,7 @@ def parse_weekly(text: str) -> Weekly:
     星期/礼拜, 周天), Mon…Sun in English, ranges with - 至 到 ~, lists with 、 , /, and
     每天 / 工作日 / 周末 (daily / weekdays / weekends). Windows without days apply to
     every day; days without windows mean the whole day. Clock windows are read as the
-    household register's 可访时间 (``routing.sources.households.parse_windows``).
+    household register's 可访时间 (``routing.hours.parse_windows``).
 
     Parameters
     ----------
@@ -79,7 +78,7 @@ def parse_weekly(text: str) -> Weekly:
         if kind == "sep":
             continue
         if kind == "time":
-            times.extend(parse_availability(parse_windows(match[0].replace("到", "-"))))
+            times.extend(parse_windows(match[0]))
             continue
         if times:  # a day after windows starts the next entry
             groups.append((days, times))

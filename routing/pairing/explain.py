@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from routing.hours import describe
 from routing.pairing.candidates import BoolArray, Candidates, IntArray
 from routing.pairing.flow import Fixed
 from routing.pairing.options import PairingOptions
@@ -19,7 +20,6 @@ from routing.pairing.result import (
     PairingResult,
     pair_metrics,
 )
-from routing.visits.windows import describe
 
 
 def assemble(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pandas as pd
 
-from routing.visits.windows import parse_clock
+from routing.hours import parse_clock
 
 PRODID = "-//redvest//pairing visits//ZH"
 SUMMARY = "结对探访"

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from routing.budget import Budget
+
 # OR-Tools takes integer costs: one unit is one second of walking.
 UNITS_PER_MIN: Final = 60
 
@@ -127,3 +129,8 @@ class PairingOptions:
             "seed must be an int >= 0",
             self.seed,
         )
+
+    def budget(self) -> Budget:
+        """The solve's budget, from now: ``time_limit_s`` (the flow has no clock; an
+        overrun is reported)."""
+        return Budget.seconds(self.time_limit_s)

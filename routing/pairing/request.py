@@ -12,9 +12,9 @@ import pandas as pd
 
 from routing.costs import HouseholdCosts
 from routing.errors import InputError, Problem
+from routing.hours import Window, parse_windows
 from routing.pairing.rules import PairingRules, paired_households
 from routing.pairing.weekly import VOLUNTEER_AVAILABILITY, WeeklyWindows, parse_weekly
-from routing.visits.windows import Window, parse_availability
 
 Pair = tuple[str, str]  # (household_id, volunteer_id)
 _VOLUNTEER_NEEDS = ("volunteer_id", "home_building", "skills", "team_id")
@@ -168,7 +168,7 @@ def _windows(
         request.demand["household_id"], request.demand["availability"], strict=True
     ):
         try:
-            daily.append(parse_availability(text))
+            daily.append(parse_windows(text))
         except ValueError as error:
             problems.append(Problem("households", None, "availability", f"{hid}: {error}"))
             daily.append(())

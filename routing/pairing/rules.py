@@ -11,7 +11,7 @@ from typing import Any, Final
 import pandas as pd
 
 from routing.errors import InputError, Problem
-from routing.visits.windows import describe, parse_availability
+from routing.hours import describe, parse_windows
 
 RULES_FILE: Final = "pairing rules"
 # What the rule table returns for every paired household (see ``paired_households``).
@@ -99,7 +99,7 @@ class PairingRules:
         if not _count(self.marked_every_weeks, MAX_EVERY_WEEKS):
             bad("marked_every_weeks", f"a whole number 1..13, got {self.marked_every_weeks!r}")
         try:
-            if len(parse_availability(self.default_hours)) != 1:
+            if len(parse_windows(self.default_hours)) != 1:
                 bad("default_hours", f"one HH:MM-HH:MM window, got {self.default_hours!r}")
         except ValueError as error:
             bad("default_hours", str(error))
@@ -124,7 +124,7 @@ class PairingRules:
     @property
     def hours(self) -> tuple[float, float]:
         """``default_hours`` as (start, end) seconds since midnight."""
-        return parse_availability(self.default_hours)[0]
+        return parse_windows(self.default_hours)[0]
 
     def to_dict(self) -> dict[str, Any]:
         """The table as plain JSON-ready values (tag tables as objects)."""

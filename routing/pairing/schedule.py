@@ -12,9 +12,9 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from routing.hours import Window, clock
 from routing.pairing.request import PairingRequest
 from routing.pairing.weekly import DAY_NAMES, weekly_overlap
-from routing.visits.windows import Window, clock
 
 # The CLI's DIR/pairing_visits.csv header (issue 14): ISO date, HH:MM start and end.
 VISIT_COLUMNS: Final = ("date", "household_id", "volunteer_id", "start", "end")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from routing.visits.windows import Window, parse_availability
+from routing.hours import Window, parse_windows
 
 # The optional column of the volunteer frame that holds weekly availability.
 VOLUNTEER_AVAILABILITY: Final = "availability"
@@ -73,7 +73,7 @@ def parse_weekly(text: object) -> WeeklyWindows:
         if match is None or not (match["days"] or match["time"]):
             raise ValueError(f"availability entry {entry.strip()!r}: expected days HH:MM-HH:MM")
         days = _days(match["days"], entry) if match["days"] else DAYS
-        windows = parse_availability(match["time"]) if match["time"] else (_WHOLE_DAY,)
+        windows = parse_windows(match["time"]) if match["time"] else (_WHOLE_DAY,)
         out.update((day, start, end) for day in days for start, end in windows)
     return tuple(sorted(out))
 
@@ -113,7 +113,7 @@ def weekly_overlap(
     weekly : WeeklyWindows
         The volunteer's availability (``parse_weekly``).
     daily : sequence of (float, float)
-        The household's visiting hours, the same every day (``parse_availability``).
+        The household's visiting hours, the same every day (``routing.hours.parse_windows``).
     hours : (float, float)
         Hours assumed for a side that gives none (``PairingRules.default_hours``).
     minimum_s : float

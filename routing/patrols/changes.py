@@ -291,7 +291,7 @@ def _fill(
         for (p, t), v in x.items()
     ]
     model.minimize(most * 10 * len(free) + cp_model.LinearExpr.sum(prefer))
-    search = solver(options, options.time_limit_s)
+    search = solver(options, options.budget())
     status = search.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         why = "cannot be met" if status == cp_model.INFEASIBLE else "found no answer in time"

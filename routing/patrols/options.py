@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Final
 
+from routing.budget import Budget
+
 # OR-Tools takes integer costs: lengths are handed to it in decimetres.
 SOLVER_UNITS_PER_M: Final = 10
 
@@ -99,6 +101,10 @@ class PatrolOptions:
             self.span_weight,
         )
 
+    def budget(self) -> Budget:
+        """A solve's stopping rule, from now: ``time_limit_s`` and ``max_solutions``."""
+        return Budget.seconds(self.time_limit_s, max_solutions=self.max_solutions)
+
 
 @dataclass(frozen=True)
 class RotaOptions:
@@ -166,6 +172,10 @@ class RotaOptions:
             self.time_limit_s,
         )
         _check(_is_int(self.seed) and self.seed >= 0, "seed must be an int >= 0", self.seed)
+
+    def budget(self) -> Budget:
+        """The rota's stopping rule, from now: ``time_limit_s``."""
+        return Budget.seconds(self.time_limit_s)
 
     @property
     def labels(self) -> tuple[str, ...]:

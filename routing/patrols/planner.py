@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
 from routing.costs import CostParameters
+from routing.hours import DAY_S, hhmm, parse_window
 from routing.network import WalkingNetwork
 from routing.patrols.coverage import plan_patrol_routes
 from routing.patrols.demand import RouteDemand
@@ -17,9 +17,6 @@ from routing.patrols.options import DEFAULT_SLOT_LABELS, PatrolOptions
 from routing.patrols.points import plan_checkpoint_routes
 from routing.patrols.result import PatrolPlan
 from routing.patrols.towers import plan_building_routes
-
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
-DAY_S = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ def slot_times(slots_per_day: int, slot_s: float | None = None) -> SlotTimes:
     labels = DEFAULT_SLOT_LABELS.get(slots_per_day)
     if labels is None:
         return SlotTimes(tuple(f"S{i + 1}" for i in range(slots_per_day)), None, slot_s)
-    spans = [_span(label) for label in labels]
+    spans = [parse_window(label) for label in labels]
     starts = tuple(start for start, _ in spans)
     if slot_s is None:
         lengths = {end - start for start, end in spans}
@@ -66,23 +63,10 @@ def slot_times(slots_per_day: int, slot_s: float | None = None) -> SlotTimes:
     late = [s for s in starts if s + slot_s > DAY_S]
     if late:
         raise ValueError(
-            f"a {slot_s / 60:.0f}-minute slot from {_clock(late[0])} runs past midnight; "
+            f"a {slot_s / 60:.0f}-minute slot from {hhmm(late[0])} runs past midnight; "
             "use a shorter slot or fewer slots a day"
         )
-    return SlotTimes(tuple(f"{_clock(s)}-{_clock(s + slot_s)}" for s in starts), starts, slot_s)
-
-
-def _span(label: str) -> tuple[float, float]:
-    match = _CLOCK.fullmatch(label)
-    if match is None:
-        raise ValueError(f"not a slot label HH:MM-HH:MM: {label!r}")
-    h1, m1, h2, m2 = (int(x) for x in match.groups())
-    return h1 * 3600.0 + m1 * 60, h2 * 3600.0 + m2 * 60
-
-
-def _clock(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return SlotTimes(tuple(f"{hhmm(s)}-{hhmm(s + slot_s)}" for s in starts), starts, slot_s)
 
 
 @dataclass(frozen=True, eq=False)

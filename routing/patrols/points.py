@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from routing.errors import InputError, Problem
+from routing.hours import hhmm
 from routing.network import WalkingNetwork
 from routing.patrols.kinds import PatrolKind, default_kind
 from routing.patrols.options import PatrolOptions
@@ -187,7 +188,7 @@ def _slot_groups(
         if hit:
             group[i] = hit[0]
             continue
-        slots = ", ".join(_clock(at) + "-" + _clock(at + slot_s) for at in slot_starts)
+        slots = ", ".join(hhmm(at) + "-" + hhmm(at + slot_s) for at in slot_starts)
         message = f"the hours {frame['hours'].iat[i]} lie outside every patrol slot ({slots})"
         problems.append(Problem(source, _row(frame, int(i)), "hours", message))
     if problems:
@@ -232,8 +233,3 @@ def _check_alone(
 def _row(frame: gpd.GeoDataFrame, i: int) -> int | None:
     row = frame["row"].iat[i]
     return None if np.isnan(row) else int(row)
-
-
-def _clock(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from routing.budget import Budget
 from routing.patrols.demand import RouteDemand, walk_table
 from routing.patrols.options import RotaOptions
 from routing.patrols.rota_model import (
@@ -166,7 +167,7 @@ def solve_rota(
     """
     started = time.perf_counter()
     options = options if options is not None else RotaOptions()
-    deadline = started + options.time_limit_s
+    budget = options.budget()
     problem = _problem(route_ids, team_ids, start_date, options, unavailable or {}, demands)
     busiest = int(problem.need.max(initial=0))
     if busiest > len(problem.teams):
@@ -177,14 +178,14 @@ def solve_rota(
     slots = SlotModel(problem)
     slots.hint()
     slots.spread_objective()
-    status, chosen = slots.solve(options, _left(deadline, 0.6 * options.time_limit_s))
+    status, chosen = slots.solve(options, _left(budget, 0.6 * options.time_limit_s))
     if status == cp_model.INFEASIBLE:
-        keys = explain(problem, _left(deadline, options.time_limit_s))
+        keys = explain(problem, _left(budget, options.time_limit_s))
         return _result(problem, "infeasible", [], _explain(problem, keys), started)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _timeout(problem, options, started)
     routes = RouteModel(problem, chosen)
-    search = solver(options, _left(deadline, 0.4 * options.time_limit_s))
+    search = solver(options, _left(budget, 0.4 * options.time_limit_s))
     route_status = search.solve(routes.cp)
     if route_status == cp_model.INFEASIBLE:
         key: list[list[Key]] = [[("rotation", None)]]
@@ -195,8 +196,10 @@ def solve_rota(
     return _result(problem, name, routes.read(search), (), started)
 
 
-def _left(deadline: float, at_least: float) -> float:
-    return max(deadline - time.perf_counter(), min(at_least, 1.0), 0.1)
+def _left(budget: Budget, at_least: float) -> Budget:
+    """The time left, but never less than ``at_least`` (capped at 1 s) nor 0.1 s: a phase
+    that comes late still gets a chance."""
+    return budget.share(1.0, at_least_s=max(min(at_least, 1.0), 0.1))
 
 
 def _problem(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -13,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
+from routing.budget import Budget
 from routing.patrols.demand import RouteDemand
 from routing.patrols.options import RotaOptions
 
@@ -81,10 +81,11 @@ def _sum(variables: NDArray[np.object_]) -> cp_model.LinearExprT:
     return cp_model.LinearExpr.sum(variables.ravel().tolist())
 
 
-def solver(options: RotaOptions, limit_s: float) -> cp_model.CpSolver:
-    """A CP-SAT solver with one worker: the same seed gives the same rota."""
+def solver(options: RotaOptions, budget: Budget) -> cp_model.CpSolver:
+    """A CP-SAT solver with one worker, stopping at the budget's deadline: the same seed
+    gives the same rota."""
     out = cp_model.CpSolver()
-    out.parameters.max_time_in_seconds = float(limit_s)
+    out.parameters.max_time_in_seconds = budget.left_s()
     out.parameters.random_seed = options.seed
     out.parameters.num_workers = 1
     return out
@@ -194,10 +195,10 @@ class SlotModel:
             self.cp.add_hint(v, value)
 
     def solve(
-        self, options: RotaOptions, limit_s: float
+        self, options: RotaOptions, budget: Budget
     ) -> tuple[cp_model.CpSolverStatus, NDArray[np.bool_]]:
         """CP-SAT's status and the chosen (team, day, slot) triples (all days of the rota)."""
-        search = solver(options, limit_s)
+        search = solver(options, budget)
         status = search.solve(self.cp)
         chosen = np.zeros((len(self.p.teams), len(self.p.days), self.y.shape[2]), dtype=bool)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -252,7 +253,7 @@ def all_rules(p: RotaProblem) -> frozenset[Key]:
     return frozenset(weekly | {("fairness", None)})
 
 
-def explain(p: RotaProblem, budget_s: float) -> list[list[Key]]:
+def explain(p: RotaProblem, budget: Budget) -> list[list[Key]]:
     """The rules, per week, that make the rota impossible (each needed: a minimal set).
 
     Week by week first: a week whose own availability, one-per-day and rest rules
@@ -261,22 +262,21 @@ def explain(p: RotaProblem, budget_s: float) -> list[list[Key]]:
     and the failing set is minimised by deletion. Checks that run out of time keep
     their rule, so the set stays sufficient.
     """
-    deadline = time.monotonic() + budget_s
     weekly = ("availability", "one_per_day", "rest")
     found: list[list[Key]] = []
     for w in p.weeks:
         rules: frozenset[Key] = frozenset((r, w) for r in weekly)
-        if _fails(p, rules, [w], deadline, len(p.weeks)):
-            found.append(_shrink(p, rules, [w], deadline))
+        if _fails(p, rules, [w], budget, len(p.weeks)):
+            found.append(_shrink(p, rules, [w], budget))
     if found:
         return found
     short = _short_of_fairness(p)
     if short:
         return [short]
     rules = all_rules(p) - {("fairness", None)}
-    if _fails(p, rules, [], deadline, 2):
-        return [_shrink(p, rules, [], deadline)]
-    return [_shrink(p, all_rules(p), [], deadline)]
+    if _fails(p, rules, [], budget, 2):
+        return [_shrink(p, rules, [], budget)]
+    return [_shrink(p, all_rules(p), [], budget)]
 
 
 def team_capacity(p: RotaProblem, rest: bool = True) -> NDArray[np.int64]:
@@ -311,25 +311,25 @@ _DELETE_FIRST: Final = ("rest", "fairness", "one_per_day", "availability")
 
 
 def _fails(
-    p: RotaProblem, rules: frozenset[Key], weeks: Sequence[int], deadline: float, share: int
+    p: RotaProblem, rules: frozenset[Key], weeks: Sequence[int], budget: Budget, share: int
 ) -> bool:
     """Whether CP-SAT proves the relaxation infeasible within its share of the time left."""
-    left = max(deadline - time.monotonic(), 0.0) / max(share, 1)
-    if left <= 0.05:
+    part = budget.share(1 / max(share, 1))
+    if part.left_s() <= 0.05:
         return False
     model = SlotModel(p, rules, weeks)
     model.hint()  # feasible relaxations are then found at once
-    status, _ = model.solve(p.options, left)
+    status, _ = model.solve(p.options, part)
     return status == cp_model.INFEASIBLE
 
 
 def _shrink(
-    p: RotaProblem, rules: frozenset[Key], weeks: Sequence[int], deadline: float
+    p: RotaProblem, rules: frozenset[Key], weeks: Sequence[int], budget: Budget
 ) -> list[Key]:
     """Deletion: drop each rule whose absence still leaves the others infeasible."""
     keys = sorted(rules, key=lambda k: (_DELETE_FIRST.index(k[0]), k[1] or 0))
     for key in list(keys):
         trial = [k for k in keys if k != key]
-        if trial and _fails(p, frozenset(trial), weeks, deadline, len(keys)):
+        if trial and _fails(p, frozenset(trial), weeks, budget, len(keys)):
             keys = trial
     return sorted(keys, key=lambda k: (RULES.index(k[0]), k[1] or 0))

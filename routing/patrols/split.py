@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +10,7 @@ from numpy.typing import NDArray
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from scipy.sparse.csgraph import dijkstra
 
+from routing.budget import Budget
 from routing.patrols.options import SOLVER_UNITS_PER_M, PatrolOptions
 from routing.patrols.postman import StreetGraph, Walk, path_walk, postman_walk
 
@@ -85,7 +85,7 @@ def split_walk(
     nodes = _solver_nodes(blocks, start, row)
     initial = _initial_routes(blocks, d, row[start], teams, row)
     cost = _transit(nodes, d)
-    best = _improve(cost, initial, teams, options)
+    best = _improve(cost, initial, teams, options, options.budget())
     initial_max = max(_route_cost(cost, r) for r in initial)
     solver_max = max(_route_cost(cost, r) for r in best)
     walks = [_assemble(graph, walk, blocks, nodes, r, pred, row, start) for r in best]
@@ -186,9 +186,14 @@ def _route_cost(cost: NDArray[np.int64], route: list[int]) -> int:
 
 
 def _improve(
-    cost: NDArray[np.int64], initial: list[list[int]], teams: int, options: PatrolOptions
+    cost: NDArray[np.int64],
+    initial: list[list[int]],
+    teams: int,
+    options: PatrolOptions,
+    budget: Budget,
 ) -> list[list[int]]:
-    """OR-Tools guided local search from the initial routes; the better of the two."""
+    """OR-Tools guided local search from the initial routes until the budget is spent;
+    the better of the two."""
     manager = pywrapcp.RoutingIndexManager(len(cost), teams, 0)
     model = pywrapcp.RoutingModel(manager)
     transit = model.RegisterTransitMatrix(cost.tolist())
@@ -202,12 +207,8 @@ def _improve(
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
-    started = time.monotonic()
     start = model.ReadAssignmentFromRoutes(initial, True)
-    remaining = max(options.time_limit_s - (time.monotonic() - started), 0.1)
-    params.time_limit.FromMilliseconds(int(remaining * 1000))
-    if options.max_solutions is not None:
-        params.solution_limit = options.max_solutions
+    budget.search_parameters(params, at_least_s=0.1)
     found = model.SolveFromAssignmentWithParameters(start, params)
     if found is None:
         return initial

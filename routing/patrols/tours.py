@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from routing.budget import Budget
 from routing.patrols.options import PatrolOptions
 from routing.patrols.shift import SlotTooShortError, lower_bound
 
@@ -127,28 +127,27 @@ def plan_tours(stops: Stops, routes: int | None, options: PatrolOptions) -> Tour
     if routes is not None:
         if routes < 1:
             raise ValueError("tours need at least one route")
-        return _tours(stops, _solve(stops, routes, _pad(greedy, routes), "balance", options))
-    deadline = time.monotonic() + options.time_limit_s
-    half = replace(options, time_limit_s=options.time_limit_s / 2)
-    found = [r for r in _solve(stops, len(greedy), greedy, "fewest", half) if r]
-    return _tours(stops, _eliminate(stops, found, options, deadline))
+        start = _pad(greedy, routes)
+        return _tours(stops, _solve(stops, routes, start, "balance", options, options.budget()))
+    budget = options.budget()
+    half = budget.share(0.5)
+    found = [r for r in _solve(stops, len(greedy), greedy, "fewest", options, half) if r]
+    return _tours(stops, _eliminate(stops, found, options, budget))
 
 
 def _eliminate(
-    stops: Stops, found: list[list[int]], options: PatrolOptions, deadline: float
+    stops: Stops, found: list[list[int]], options: PatrolOptions, budget: Budget
 ) -> list[list[int]]:
     """One tour fewer while the time lasts: the tour with the least work is taken out
     and its stops put back into the others; stop at the first count that leaves any."""
     lower = lower_bound(stops.work_s(), stops.slot_s)
     while len(found) > lower:
-        left = deadline - time.monotonic()
-        if left < ELIMINATE_MIN_S:
+        if budget.left_s() < ELIMINATE_MIN_S:
             break
         work = [float(stops.service_s[r].sum()) for r in found]
         smallest = int(np.argmin(work))
         start = [r for i, r in enumerate(found) if i != smallest]
-        budget = replace(options, time_limit_s=left)
-        trial = _solve(stops, len(start), start, "pack", budget)
+        trial = _solve(stops, len(start), start, "pack", options, budget)
         if sum(len(r) for r in trial) < len(stops):
             break
         found = [r for r in trial if r]
@@ -190,9 +189,15 @@ Mode = Literal["fewest", "pack", "balance"]
 
 
 def _solve(
-    stops: Stops, vehicles: int, start: list[list[int]], mode: Mode, options: PatrolOptions
+    stops: Stops,
+    vehicles: int,
+    start: list[list[int]],
+    mode: Mode,
+    options: PatrolOptions,
+    budget: Budget,
 ) -> list[list[int]]:
-    """OR-Tools from ``start``; the start itself when the search finds nothing better.
+    """OR-Tools from ``start`` until ``budget`` is spent; the start itself when the search
+    finds nothing better.
 
     ``fewest``: every stop, each tour used costs more than all walking, then the total
     duration; ``pack``: stops may be left out at ``DROP_SLOTS`` slots each, then the total
@@ -227,9 +232,7 @@ def _solve(
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
-    params.time_limit.FromMilliseconds(int(options.time_limit_s * 1000))
-    if options.max_solutions is not None:
-        params.solution_limit = options.max_solutions
+    budget.search_parameters(params)
     initial = model.ReadAssignmentFromRoutes([[s + 1 for s in r] for r in start], True)
     if initial is None:  # the greedy start always fits; keep it if OR-Tools disagrees
         return start

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final
@@ -14,6 +13,7 @@ import pandas as pd
 import shapely
 
 from routing.errors import ProblemCollector
+from routing.hours import describe, match_window
 from routing.schema import WGS84
 from routing.sources.limits import LIMITS
 from routing.sources.tables import Table, canonical_frame, read_table, report
@@ -43,7 +43,6 @@ CHECKPOINT_COLUMNS: Final = (
 )
 MAX_SERVICE_MINUTES: Final = 240
 _TABLE_SUFFIXES: Final = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"})
-_HOURS = re.compile(r"(\d{1,2})[:：](\d{2})\s*(?:-|–|—|~|～|至|到)\s*(\d{1,2})[:：](\d{2})")
 
 
 def read_checkpoints(path: str | Path, *, name: str | None = None) -> gpd.GeoDataFrame:
@@ -147,7 +146,7 @@ def _hours(values: pd.Series) -> tuple[list[str], list[float], list[float], pd.S
     hours, opens, closes, bad = [], [], [], {}
     for row, value in values.items():
         text = str(value).strip()
-        window = _window(text) if text else None
+        window = match_window(text.replace(" ", "")) if text else None
         if text and window is None:
             bad[row] = f"bad hours '{text}' (expected HH:MM-HH:MM, e.g. 07:00-09:30)"
         elif window is not None and window[0] >= window[1]:
@@ -158,25 +157,10 @@ def _hours(values: pd.Series) -> tuple[list[str], list[float], list[float], pd.S
             opens.append(math.nan)
             closes.append(math.nan)
             continue
-        hours.append(f"{_clock(window[0])}-{_clock(window[1])}")
+        hours.append(describe([window]))
         opens.append(float(window[0]))
         closes.append(float(window[1]))
     return hours, opens, closes, pd.Series(bad, dtype="str")
-
-
-def _window(text: str) -> tuple[int, int] | None:
-    match = _HOURS.fullmatch(text.replace(" ", ""))
-    if match is None:
-        return None
-    h1, m1, h2, m2 = (int(x) for x in match.groups())
-    start, end = h1 * 3600 + m1 * 60, h2 * 3600 + m2 * 60
-    if m1 >= 60 or m2 >= 60 or start > 24 * 3600 or end > 24 * 3600:
-        return None
-    return start, end
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
 def _points_from_columns(

@@ -10,6 +10,7 @@ from typing import Final, cast
 import pandas as pd
 
 from routing.errors import ProblemCollector
+from routing.hours import describe, parse_windows
 from routing.schema import HOUSEHOLD_COLUMNS, HOUSEHOLD_HEADERS, HOUSEHOLD_REQUIRED, HOUSEHOLD_TAGS
 from routing.sources.limits import LIMITS
 from routing.sources.tables import (
@@ -31,8 +32,6 @@ _DATE = re.compile(
     r"(?P<y>\d{4})(?:[-/.]|年)(?P<m>\d{1,2})(?:(?:[-/.]|月)(?P<d>\d{1,2})日?|月)?"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
 )
-_WINDOW = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-–—~～至]\s*(\d{1,2})[:：](\d{2})")
-_WINDOW_SEPARATORS = r"[;；,，、]+"
 _TAG_SEPARATORS = r"[;；,，、/]+"
 # English spellings and the canonical names themselves, casefolded → canonical tag.
 _TAG_ALIASES: Final = {
@@ -99,7 +98,7 @@ def _optional_columns(
     report(problems, bad, fields["residents"])
     frame["rented"], bad = parse_bool(text["rented"])
     report(problems, bad, fields["rented"])
-    for column, parser in (("since", parse_since), ("availability", parse_windows)):
+    for column, parser in (("since", parse_since), ("availability", normal_windows)):
         frame[column], bad = parse_cells(text[column], parser)
         report(problems, bad, fields[column])
     frame["phone"], bad = parse_phone(text["phone"])
@@ -243,29 +242,10 @@ def parse_since(value: str) -> str:
     return date.isoformat() if day else date.isoformat()[:7]
 
 
-def parse_windows(value: str) -> str:
-    """Visiting windows "09:00-12:00;14:00-17:00" normalised to zero-padded HH:MM."""
-    windows = []
-    for part in re.split(_WINDOW_SEPARATORS, value):
-        if not part.strip():
-            continue
-        shown = excerpt(part.strip())
-        match = _WINDOW.fullmatch(part.strip())
-        if match is None:
-            raise ValueError(f"bad time window '{shown}' (expected HH:MM-HH:MM)")
-        start, end = _minute_of_day(*match.groups()[:2]), _minute_of_day(*match.groups()[2:])
-        if start is None or end is None:
-            raise ValueError(f"bad time window '{shown}' (expected HH:MM-HH:MM)")
-        if start >= end:
-            raise ValueError(f"time window '{shown}' does not end after it starts")
-        windows.append(f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}")
-    return ";".join(windows)
-
-
-def _minute_of_day(hours: str, minutes: str) -> int | None:
-    """Minutes since midnight of "HH", "MM"; None unless 00:00 <= time <= 24:00."""
-    value = int(hours) * 60 + int(minutes)
-    return value if int(minutes) < 60 and value <= 24 * 60 else None
+def normal_windows(value: str) -> str:
+    """Visiting windows "9:00-12:00；14:00~17:00" as the schema writes them, sorted:
+    ``09:00-12:00;14:00-17:00`` (``routing.hours.parse_windows``)."""
+    return describe(parse_windows(value))
 
 
 def canonical_tags(value: str) -> str:

@@ -4,34 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Final, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from routing.errors import ProblemCollector
+from routing.errors import EXCERPT_CHARS, ProblemCollector, excerpt
 from routing.ids import id_problem
 from routing.schema import FALSE_WORDS, TRUE_WORDS
 from routing.sources.spreadsheets import Table, excel_text, file_name, read_table
 
-__all__ = ["Table", "excel_text", "file_name", "read_table"]  # re-exported: older imports
+# re-exported: older imports
+__all__ = ["EXCERPT_CHARS", "Table", "excel_text", "excerpt", "file_name", "read_table"]
 
 _UNIT_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# A cell quoted in a message shows at most this many characters.
-EXCERPT_CHARS: Final = 40
-# Control, format (bidi overrides) and separator characters, shown as escapes.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def excerpt(value: str, limit: int = EXCERPT_CHARS) -> str:
-    """A cell as a message may quote it: at most ``limit`` characters, controls escaped.
-
-    A hostile file must not fill a page or a terminal, nor hide text with control codes.
-    """
-    text = value if len(value) <= limit else value[:limit] + "…"
-    return _UNSAFE.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04x}"), text)
 
 
 def quoted(values: pd.Series) -> pd.Series:

@@ -1,6 +1,7 @@
 """Balanced, compact, stable areas of responsibility (包干到户) in floor bands of buildings."""
 
-from routing.territories.options import Pin, Progress, TerritoryOptions
+from routing.progress import Progress
+from routing.territories.options import Pin, TerritoryOptions
 from routing.territories.plan import plan_territories, plan_with_workload, teams_from_volunteers
 from routing.territories.result import (
     ASSIGNMENT_COLUMNS,

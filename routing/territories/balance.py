@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import heapq
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from routing.budget import Budget
 from routing.territories.state import State
 from routing.territories.units import FloatArray, IntArray
 
@@ -28,7 +28,7 @@ class Move:
     opens: bool  # ``dst`` has no band in the cell's building yet
 
 
-def repair_balance(state: State, deadline: float, seed_site: IntArray) -> int:
+def repair_balance(state: State, budget: Budget, seed_site: IntArray) -> int:
     """Bring teams inside [lo, hi] by chains of single-cell moves between neighbouring bands.
 
     A team over ``hi`` passes a cell at the end of one of its bands to a neighbouring
@@ -37,7 +37,8 @@ def repair_balance(state: State, deadline: float, seed_site: IntArray) -> int:
     last cell — the cheapest such chain (Dijkstra over teams; a move costs the loop,
     piece and home change plus the move weight of the households). A team under ``lo``
     draws cells the same way in reverse. Every band stays one band. A chain is applied
-    only when it lowers the total excess.
+    only when it lowers the total excess. Stops when no chain helps or at the budget's
+    deadline.
 
     Returns
     -------
@@ -46,7 +47,7 @@ def repair_balance(state: State, deadline: float, seed_site: IntArray) -> int:
     """
     applied = 0
     stuck: set[int] = set()
-    while time.monotonic() < deadline:
+    while not budget.expired():
         work = state.workloads()
         excess = state.excess(work)
         order = [t for t in np.argsort(-excess, kind="stable").tolist() if excess[t] > 0]

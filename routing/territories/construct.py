@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from routing.budget import Budget
 from routing.territories.order import building_sequences
 from routing.territories.split import cut_sequence, map_segments
 from routing.territories.units import Cells, FloatArray, IntArray, Sites
@@ -31,7 +32,7 @@ def construct(
     tolerance: float,
     piece_m: float,
     home_cost: FloatArray | None,
-    time_limit_s: float,
+    budget: Budget,
     score: Callable[[IntArray], float],
 ) -> Construction:
     """Cut a short walk through all buildings, floor by floor, into balanced team segments.
@@ -57,8 +58,8 @@ def construct(
         Cost of splitting a building between two teams (metres).
     home_cost : ndarray or None
         (sites × teams) members' mean walk from home, for matching segments to teams.
-    time_limit_s : float
-        Bound on the building ordering.
+    budget : Budget
+        Bound on the building ordering (its time left).
     score : callable
         Objective of a labelling (lower is better).
 
@@ -67,7 +68,7 @@ def construct(
     Construction
     """
     best: tuple[float, float, Construction] | None = None
-    for order in building_sequences(sites.dist, time_limit_s):
+    for order in building_sequences(sites.dist, budget.left_s()):
         made = _cut(cells, sites, n_teams, tolerance, piece_m, home_cost, order)
         key = (round(made.tolerance, 6), score(made.labels))
         if best is None or key < best[:2]:

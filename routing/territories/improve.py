@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
+from routing.budget import Budget
 from routing.territories.state import State
 from routing.territories.units import FloatArray, IntArray
 from routing.territories.window import WindowSpec, solve_window
@@ -25,58 +24,47 @@ WINDOW_OVERHEAD = 0.05
 Tick = Callable[[str], None]
 
 
-@dataclass
-class Budget:
-    """Work allowance in CP-SAT deterministic seconds, with a wall-clock guard.
-
-    Counting deterministic time (not wall time) makes a run repeatable: the same
-    windows are solved whatever the machine's load, unless the guard strikes first.
-    """
-
-    work: float
-    deadline: float
-
-    def spent(self) -> bool:
-        return self.work <= 0 or time.monotonic() >= self.deadline
-
-    def charge(self, used: float) -> None:
-        self.work -= used + WINDOW_OVERHEAD
-
-    def seconds(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
-
-
 def rebalance(
     state: State, budget: Budget, seed: int, work: float, seed_site: IntArray, tick: Tick
-) -> None:
+) -> float:
     """Bring teams outside the balance tolerance back inside with CP-SAT windows.
 
     The fallback after ``balance.repair_balance``: each team still outside [lo, hi],
     worst first, gets a window of its nearest teams grown until they have room (or
-    give) enough; CP-SAT minimises excess, moves and shape within it.
+    give) enough; CP-SAT minimises excess, moves and shape within it. ``budget``'s
+    work is CP-SAT deterministic seconds (plus ``WINDOW_OVERHEAD`` per window):
+    counting it, not wall time, makes a run repeatable whatever the machine's load,
+    unless the clock strikes first.
+
+    Returns
+    -------
+    float
+        The work spent.
     """
+    done = 0.0
     for _ in range(4):
         excess = state.excess(state.workloads())
-        if not (excess > 0).any() or budget.spent():
-            return
+        if not (excess > 0).any() or not budget.left(done):
+            return done
         before = float(excess.sum())
         area = _area(state, seed_site)
         between = _between(state, area, seed_site)
         for team in np.argsort(-excess, kind="stable").tolist():
-            if budget.spent():
-                return
+            if not budget.left(done):
+                return done
             if state.excess(state.workloads())[team] <= 0:
                 continue
             teams = _grow(state, team, between[team])
-            spec = WindowSpec(teams, CANDIDATES, work * 4, budget.seconds(), seed)
+            spec = WindowSpec(teams, CANDIDATES, work * 4, budget.left_s(), seed)
             labels, used = solve_window(state, spec, area)
-            budget.charge(used)
+            done += used + WINDOW_OVERHEAD
             if labels is not None and state.cost(teams, labels) < state.cost(teams) - 1e-6:
                 state.accept(labels)
                 area = _area(state, seed_site)
             tick("balancing")
         if float(state.excess(state.workloads()).sum()) >= before - 1e-6:
-            return
+            return done
+    return done
 
 
 def improve(state: State, budget: Budget, size: int, seed: int, work: float, tick: Tick) -> int:
@@ -85,7 +73,8 @@ def improve(state: State, budget: Budget, size: int, seed: int, work: float, tic
     Each team, worst first, is paired with each of its ``NEIGHBOURS`` nearest teams
     in turn (plus the next nearest when ``size`` > 2); a window is retried only after
     one of its teams changed; a window's result is adopted only when the objective
-    falls. Stops when a pass adopts nothing or the budget is spent.
+    falls. Stops when a pass adopts nothing or the budget (clock, or work as in
+    ``rebalance``) is spent.
 
     Returns
     -------
@@ -93,23 +82,23 @@ def improve(state: State, budget: Budget, size: int, seed: int, work: float, tic
         Number of windows adopted.
     """
     tried: dict[tuple[int, ...], tuple[int, ...]] = {}
-    adopted = 0
+    adopted, done = 0, 0.0
     none = np.full(state.n_teams, -1)
-    while not budget.spent():
+    while budget.left(done):
         area = _area(state, none)
         between = state.team_distance(area)
         costs = np.array([state.cost([t]) for t in range(state.n_teams)])
         progress = False
         for teams in _windows(between, costs, size):
-            if budget.spent():
+            if not budget.left(done):
                 break
             key, stamp = tuple(teams), tuple(state.version[teams].tolist())
             if tried.get(key) == stamp:
                 continue
             tried[key] = stamp
-            spec = WindowSpec(teams, CANDIDATES, work, budget.seconds(), seed)
+            spec = WindowSpec(teams, CANDIDATES, work, budget.left_s(), seed)
             labels, used = solve_window(state, spec, area)
-            budget.charge(used)
+            done += used + WINDOW_OVERHEAD
             if labels is not None and state.cost(teams, labels) < state.cost(teams) - 1e-6:
                 state.accept(labels)
                 area = _area(state, none)

@@ -80,16 +80,18 @@ def prepare(
     previous: Mapping[str, str] | None,
     pins: Sequence[Pin],
     homes: Mapping[str, Sequence[str]] | None,
+    detour_factor: float,
 ) -> tuple[Job, list[str]]:
     """Sites, cells (with pins and previous teams), homes and weights for one solve.
 
-    Returns the job and the notes (pins that could not be applied, homes unknown...).
+    Walks the matrix does not hold are crow-fly × ``detour_factor``. Returns the job
+    and the notes (pins that could not be applied, homes unknown...).
     """
     points = building_points(buildings)
     order_ids = buildings["building_id"].astype(str)
     present = set(households["building_id"].astype(str))
     site_ids = [b for b in order_ids if b in present]
-    sites = make_sites(site_ids, buildings, matrix, points)
+    sites = make_sites(site_ids, buildings, matrix, points, detour_factor)
     site_index = {b: i for i, b in enumerate(site_ids)}
     # Whole tenths of a second keep the CP-SAT model exact (see window.py).
     rounded = np.round(np.asarray(workload, dtype=float), 1)
@@ -104,7 +106,7 @@ def prepare(
         quantum = 0.0
     team_index = {t: i for i, t in enumerate(team_ids)}
     cells, register = make_cells(frame, sites.count, quantum, team_index, pinned)
-    home_cost, home_notes = _home_cost(homes, team_ids, site_ids, matrix, points)
+    home_cost, home_notes = _home_cost(homes, team_ids, site_ids, matrix, points, detour_factor)
     notes += home_notes
     seed_site = _seed_sites(cells, home_cost, k) if previous is not None else np.full(k, -1)
     weights = Weights(options.piece_weight_m, options.home_weight, options.move_weight_m)
@@ -130,6 +132,7 @@ def _home_cost(
     site_ids: list[str],
     matrix: Any,
     points: pd.DataFrame,
+    detour_factor: float,
 ) -> tuple[FloatArray | None, list[str]]:
     if not homes:
         return None, []
@@ -141,7 +144,7 @@ def _home_cost(
         unknown += [h for h in ids if h not in known]
         ids = [h for h in ids if h in known]
         if ids:
-            cost[:, t] = distances(matrix, points, ids, site_ids)[0].mean(axis=0)
+            cost[:, t] = distances(matrix, points, ids, site_ids, detour_factor)[0].mean(axis=0)
     notes = []
     if unknown:
         shown = ", ".join(sorted(set(unknown))[:5])

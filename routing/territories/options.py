@@ -1,13 +1,17 @@
-"""Options, pins and the progress callback type of the territory planner."""
+"""Options and pins of the territory planner."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
-# Called with the fraction done (0..1) and a short message, e.g. for a job's progress bar.
-Progress = Callable[[float, str], None]
+from routing.budget import Budget
+
+# Improvement work (CP-SAT deterministic seconds plus a charge per window) allowed per
+# second of time limit. Deterministic work keeps a seed's plan repeatable only while the
+# wall-clock guard does not strike first: 0.25 leaves room for the building order and
+# for a machine running two to three times slower than usual (shared cores, CI).
+WORK_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,11 @@ class TerritoryOptions:
             self.window_teams,
         )
         _check(self.window_work > 0, "window_work must be > 0", self.window_work)
+
+    def budget(self) -> Budget:
+        """The plan's stopping rule, from now: ``time_limit_s``, and ``WORK_SHARE`` ×
+        ``time_limit_s`` of improvement work."""
+        return Budget.seconds(self.time_limit_s, max_work=WORK_SHARE * self.time_limit_s)
 
 
 @dataclass(frozen=True)

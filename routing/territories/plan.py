@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from routing.costs import BuildingMatrix, CostParameters, HouseholdCosts
+from routing.budget import Budget
+from routing.costs import CostParameters, HouseholdCosts
 from routing.errors import InputError, Problem
+from routing.network import DEFAULT_DETOUR_FACTOR, TravelMatrix
+from routing.progress import Progress
 from routing.territories.balance import repair_balance
 from routing.territories.construct import construct
-from routing.territories.improve import Budget, improve, rebalance
+from routing.territories.improve import improve, rebalance
 from routing.territories.job import Job, prepare, previous_mapping, unknown_buildings
-from routing.territories.options import Pin, Progress, TerritoryOptions, as_pin
+from routing.territories.options import Pin, TerritoryOptions, as_pin
 from routing.territories.outcome import explain_balance, make_plan
 from routing.territories.repair import carve_new_teams, fill_unassigned, one_band_per_building
 from routing.territories.result import ASSIGNMENT_COLUMNS, TerritoryPlan, empty_metrics
@@ -25,11 +28,6 @@ from routing.territories.units import FloatArray, IntArray
 
 # Share of the time limit that guards the building order (which normally converges).
 ORDER_SHARE = 0.2
-# Improvement work (CP-SAT deterministic seconds plus a charge per window) allowed per
-# second of time limit. Deterministic work keeps a seed's plan repeatable only while the
-# wall-clock guard does not strike first: 0.25 leaves room for the building order and
-# for a machine running two to three times slower than usual (shared cores, CI).
-WORK_SHARE = 0.25
 
 # Grace after the time limit for a last balance repair, should the improvement undo any.
 FINAL_REPAIR_S = 0.5
@@ -42,7 +40,7 @@ def plan_territories(
     buildings: gpd.GeoDataFrame,
     teams: Sequence[str],
     *,
-    matrix: BuildingMatrix,
+    matrix: TravelMatrix,
     params: CostParameters,
     options: TerritoryOptions | None = None,
     previous: TerritoryPlan | Mapping[str, str] | None = None,
@@ -71,7 +69,7 @@ def plan_territories(
         Per ``BUILDING_COLUMNS`` (WGS84).
     teams : sequence of str
         Team ids; the plan lists teams in this order.
-    matrix : BuildingMatrix
+    matrix : TravelMatrix
         Walking distances between buildings (``routing.costs.building_matrix``).
     params : CostParameters
         Lift, stairs and service times: they make each household's workload.
@@ -106,6 +104,7 @@ def plan_territories(
         pins=pins,
         homes=homes,
         progress=progress,
+        detour_factor=params.detour_factor,
     )
 
 
@@ -115,20 +114,22 @@ def plan_with_workload(
     teams: Sequence[str],
     workload: FloatArray,
     *,
-    matrix: BuildingMatrix,
+    matrix: TravelMatrix,
     options: TerritoryOptions | None = None,
     previous: TerritoryPlan | Mapping[str, str] | None = None,
     pins: Sequence[PinLike] = (),
     homes: Mapping[str, Sequence[str]] | None = None,
     progress: Progress | None = None,
+    detour_factor: float = DEFAULT_DETOUR_FACTOR,
 ) -> TerritoryPlan:
     """``plan_territories`` with each household's workload (s) given, not computed.
 
-    ``workload`` is aligned with the rows of ``households``; other parameters as in
-    ``plan_territories``.
+    ``workload`` is aligned with the rows of ``households``; ``detour_factor`` (that of
+    ``CostParameters``) turns crow-fly metres into walking metres between buildings the
+    matrix does not hold; other parameters as in ``plan_territories``.
     """
     options = options if options is not None else TerritoryOptions()
-    clock = _Clock(time.monotonic(), options.time_limit_s, progress)
+    clock = _Clock(options.budget(), options.time_limit_s, progress)
     team_ids = list(dict.fromkeys(str(t) for t in teams))
     notes = _check(households, buildings, teams, team_ids, workload)
     clock.tick(0.0, "preparing")
@@ -144,6 +145,7 @@ def plan_with_workload(
         previous_mapping(previous),
         [as_pin(p) for p in pins],
         homes,
+        detour_factor,
     )
     notes += prep_notes
     if job.k > len(job.frame):
@@ -159,16 +161,15 @@ def plan_with_workload(
     carved = (job.seed_site[np.maximum(labels, 0)] >= 0) & (labels >= 0)
     cells = replace(job.cells, prev=np.where(carved, labels, job.cells.prev))
     state = State(cells, job.sites, job.k, job.bounds, job.weights, job.home_cost, labels)
-    deadline = clock.start + options.time_limit_s
+    budget = clock.budget
     clock.tick(0.3, "balancing")
-    repair_balance(state, deadline, job.seed_site)
+    repair_balance(state, budget, job.seed_site)
     work = options.window_work
-    budget = Budget(WORK_SHARE * options.time_limit_s, deadline)
-    rebalance(state, budget, options.seed, work, job.seed_site, clock.step)
+    used = rebalance(state, budget, options.seed, work, job.seed_site, clock.step)
     if not job.previous:
         # Re-planning moves only what balance needs: no moves for compactness alone.
-        improve(state, budget, options.window_teams, options.seed, work, clock.step)
-    repair_balance(state, deadline + FINAL_REPAIR_S, job.seed_site)
+        improve(state, budget.after(used), options.window_teams, options.seed, work, clock.step)
+    repair_balance(state, budget.until(budget.deadline + FINAL_REPAIR_S), job.seed_site)
     notes += explain_balance(state, job)
     plan = make_plan(job, state, notes, clock.elapsed())
     clock.tick(1.0, "done")
@@ -191,7 +192,7 @@ def _first_labels(job: Job, options: TerritoryOptions, clock: _Clock) -> tuple[I
             job.tolerance,
             job.weights.piece_m,
             job.home_cost,
-            ORDER_SHARE * options.time_limit_s,
+            clock.budget.share(ORDER_SHARE),
             _scorer(job),
         )
         labels = made.labels
@@ -227,12 +228,15 @@ def _scorer(job: Job) -> Callable[[IntArray], float]:
 
 @dataclass(eq=False)
 class _Clock:
-    start: float
+    """The plan's budget, and progress reported as the share of its time used."""
+
+    budget: Budget
     limit: float
     callback: Progress | None
+    start: float = field(default_factory=time.time)
 
     def elapsed(self) -> float:
-        return time.monotonic() - self.start
+        return time.time() - self.start
 
     def tick(self, fraction: float, message: str) -> None:
         if self.callback is not None:

@@ -11,13 +11,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from routing.doors import door_points, door_xy
 from routing.schema import WGS84
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-# Crow-fly distance × this factor stands in for a walk the matrix does not hold.
-DETOUR_FACTOR = 1.3
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,25 +71,19 @@ def weighted_count(index: IntArray, weights: FloatArray, n: int) -> FloatArray:
 
 
 def building_points(buildings: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Entrance (else footprint centroid) of every building in metres of a local CRS."""
-    frame = buildings.to_crs(WGS84) if buildings.crs is not None else buildings
-    local = frame.to_crs(frame.estimate_utm_crs())
-    centre = local.geometry.representative_point()
-    lon = pd.to_numeric(frame["entrance_lon"], errors="coerce").to_numpy(dtype=float)
-    lat = pd.to_numeric(frame["entrance_lat"], errors="coerce").to_numpy(dtype=float)
-    has = np.isfinite(lon) & np.isfinite(lat)
-    door = gpd.GeoSeries(
-        gpd.points_from_xy(np.where(has, lon, 0.0), np.where(has, lat, 0.0)), crs=WGS84
-    ).to_crs(local.crs)
-    x = np.where(has, door.x.to_numpy(), centre.x.to_numpy())
-    y = np.where(has, door.y.to_numpy(), centre.y.to_numpy())
-    return pd.DataFrame({"x": x, "y": y}, index=frame["building_id"].astype(str).to_numpy())
+    """Door (``routing.doors``) of every building as ``x``, ``y`` metres of a local CRS."""
+    return door_xy(door_points(buildings), buildings.to_crs(WGS84).estimate_utm_crs())
 
 
 def distances(
-    matrix: Any, points: pd.DataFrame, rows: Sequence[str], cols: Sequence[str]
+    matrix: Any,
+    points: pd.DataFrame,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    detour_factor: float,
 ) -> tuple[FloatArray, int]:
-    """Walking metres between buildings from ``matrix``; crow-fly × detour where it has none.
+    """Walking metres between buildings from ``matrix``; crow-fly × ``detour_factor``
+    (``CostParameters.detour_factor``) where it has none.
 
     Returns the (rows × cols) distances and how many entries needed the fallback.
     """
@@ -108,24 +100,28 @@ def distances(
         q = points.reindex(list(cols)).to_numpy()
         crow = np.hypot(p[:, None, 0] - q[None, :, 0], p[:, None, 1] - q[None, :, 1])
         # A building with neither a matrix row nor a location sits "far": 5 km.
-        crow = np.nan_to_num(crow * DETOUR_FACTOR, nan=5000.0)
+        crow = np.nan_to_num(crow * detour_factor, nan=5000.0)
         out[missing] = crow[missing]
     return out, int(missing.sum())
 
 
 def make_sites(
-    site_ids: Sequence[str], buildings: gpd.GeoDataFrame, matrix: Any, points: pd.DataFrame
+    site_ids: Sequence[str],
+    buildings: gpd.GeoDataFrame,
+    matrix: Any,
+    points: pd.DataFrame,
+    detour_factor: float,
 ) -> Sites:
     """Sites for the buildings ``site_ids`` with symmetric walking distances."""
     names = buildings.set_index(buildings["building_id"].astype(str))["name"].astype(str)
     shown = names.reindex(list(site_ids)).fillna("")
     shown = shown.where(shown.str.len() > 0, pd.Series(list(site_ids), index=shown.index))
-    dist, fallback = distances(matrix, points, site_ids, site_ids)
+    dist, fallback = distances(matrix, points, site_ids, site_ids, detour_factor)
     dist = (dist + dist.T) / 2.0
     np.fill_diagonal(dist, 0.0)
     note = getattr(matrix, "note", "")
     if fallback:
-        note = f"{note}; {fallback} distance(s) estimated as crow-fly × {DETOUR_FACTOR}"
+        note = f"{note}; {fallback} distance(s) estimated as crow-fly × {detour_factor}"
     return Sites(
         np.asarray(site_ids, dtype=object), shown.to_numpy(dtype=object), dist, note.strip("; ")
     )

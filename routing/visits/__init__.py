@@ -1,5 +1,6 @@
 """Visit routes: who knocks where, in which order, floor by floor (OR-Tools routing)."""
 
+from routing.progress import Progress
 from routing.visits.export import gpx_name, write_outputs
 from routing.visits.model import RoutingProblem, Solution
 from routing.visits.options import (
@@ -7,7 +8,6 @@ from routing.visits.options import (
     ROUTING_PORTFOLIO,
     TOUR_PORTFOLIO,
     UNITS_PER_SECOND,
-    Progress,
     SearchConfig,
     VisitOptions,
 )

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from routing.hours import Window, clock
 from routing.network import WalkingNetwork
 from routing.visits.prepare import Visits
 from routing.visits.result import DROPPED_COLUMNS, STOP_COLUMNS, RouteTotals, SessionRoute
 from routing.visits.schedule import RouteCheck, order_floors, timeline
 from routing.visits.travel import TravelTimes, leg_line
-from routing.visits.windows import Window, clock
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,14 +9,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from routing.costs import BuildingMatrix, HouseholdCosts, building_matrix
-from routing.network import WalkingNetwork
+from routing.costs import HouseholdCosts, building_matrix
+from routing.doors import door_points
+from routing.hours import Window, describe
+from routing.network import TravelMatrix, WalkingNetwork
 from routing.visits.assemble import Instance
 from routing.visits.model import RoutingProblem
 from routing.visits.options import UNITS_PER_SECOND, VisitOptions
 from routing.visits.prepare import Visits
-from routing.visits.travel import Point, TravelTimes, entrances
-from routing.visits.windows import Window, describe
+from routing.visits.travel import Point, TravelTimes
 
 
 class Site:
@@ -36,7 +37,7 @@ class Site:
         cls,
         households: pd.DataFrame,
         buildings: gpd.GeoDataFrame,
-        costs: HouseholdCosts | BuildingMatrix | None,
+        costs: HouseholdCosts | TravelMatrix | None,
         network: WalkingNetwork | None,
         options: VisitOptions,
     ) -> Site:
@@ -46,7 +47,7 @@ class Site:
         used = set(households["building_id"].astype(str))
         ids = buildings["building_id"].astype(str)
         mine = buildings.loc[ids.isin(used).to_numpy()].reset_index(drop=True)
-        if isinstance(costs, BuildingMatrix):
+        if isinstance(costs, TravelMatrix):
             costs = HouseholdCosts(households, buildings, costs, options.costs)
         elif costs is None:
             matrix = building_matrix(mine, network, options.costs)
@@ -55,7 +56,7 @@ class Site:
         labels = pd.Series(
             names.fillna("").astype(str).to_numpy(), index=mine["building_id"].astype(str)
         )
-        return cls(costs, entrances(mine, network), labels, network)
+        return cls(costs, door_points(mine, network), labels, network)
 
     def centre(self, building_ids: pd.Series) -> Point:
         """The entrance nearest the centre of the given buildings' entrances."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.visits.budget import Budget
+from routing.budget import Budget
 from routing.visits.iterate import (
     BEST,
     CUR_BASE,
@@ -96,9 +96,8 @@ def run_routes(
     problem: RoutingProblem,
     config: SearchConfig,
     *,
-    deadline: float,
+    budget: Budget,
     seed: int,
-    max_solutions: int | None = None,
     on_solution: Callable[[int, float], None] | None = None,
 ) -> Solution:
     """OR-Tools' first solution improved by the routes search, as ``model.run_search``.
@@ -112,12 +111,10 @@ def run_routes(
         What to solve.
     config : SearchConfig
         First solution strategy, ruin size, string length, acceptance history.
-    deadline : float
-        Wall-clock end, as ``time.time()``.
+    budget : Budget
+        Deadline and solutions: ``ITERATIONS_PER_SOLUTION`` iterations per solution.
     seed : int
         Node order of the first solution and the search's random numbers.
-    max_solutions : int, optional
-        Work budget: ``ITERATIONS_PER_SOLUTION`` iterations per solution.
     on_solution : callable, optional
         Called with (objective, elapsed seconds) when the best solution improves
         (checked between slices of iterations).
@@ -132,19 +129,17 @@ def run_routes(
         return run_search(
             problem,
             fallback,
-            deadline=deadline,
+            budget=budget,
             seed=seed,
-            max_solutions=max_solutions,
             on_solution=on_solution,
         )
     began = time.time()
     routes, objective = first_solution(problem, config, seed)
-    work = None if max_solutions is None else max_solutions * ITERATIONS_PER_SOLUTION
     tuning = Tuning(config.ruin_visits, config.ruin_sequence, config.history)
     found = improve(
         problem,
         [list(r) for r in routes],
-        budget=Budget(deadline, work),
+        budget=budget.work_per_solution(ITERATIONS_PER_SOLUTION),
         seed=seed,
         tuning=tuning,
         on_best=None if on_solution is None else lambda v: on_solution(v, time.time() - began),

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_parameters_pb2
 from ortools.util import optional_boolean_pb2
 
+from routing.budget import Budget
 from routing.visits.options import SearchConfig
 from routing.visits.polish import path_cost, polish_path
 
@@ -150,12 +151,11 @@ def run_search(
     problem: RoutingProblem,
     config: SearchConfig,
     *,
-    deadline: float,
+    budget: Budget,
     seed: int,
-    max_solutions: int | None = None,
     on_solution: Callable[[int, float], None] | None = None,
 ) -> Solution:
-    """Build the OR-Tools model and search until ``deadline`` (``time.time()``).
+    """Build the OR-Tools model and search until the budget is spent.
 
     Parameters
     ----------
@@ -163,14 +163,13 @@ def run_search(
         What to solve.
     config : SearchConfig
         First solution and improvement method.
-    deadline : float
-        Wall-clock end of the search, as ``time.time()``.
+    budget : Budget
+        Deadline and, for runs repeatable whatever the machine's load, the solutions
+        OR-Tools may find (the tour polish then makes ``KICKS_PER_SOLUTION`` kicks per
+        solution).
     seed : int
         Nodes are shuffled with it before the model is built (0 = as given): the
         search is deterministic for a seed, different seeds explore differently.
-    max_solutions : int, optional
-        Stop after this many solutions: a work budget that, unlike the clock, makes a
-        run repeatable whatever the machine's load.
     on_solution : callable, optional
         Called with (objective, elapsed seconds) at each improving solution.
 
@@ -186,8 +185,8 @@ def run_search(
         else np.random.default_rng(seed).permutation(problem.size)
     )
     manager, model = _build(problem, order)
-    ortools_until = deadline - config.polish * max(deadline - began, 0.0)
-    params = _parameters(problem, config, max(ortools_until - time.time(), 0.01), max_solutions)
+    ortools = budget.until(budget.deadline - config.polish * max(budget.deadline - began, 0.0))
+    params = _parameters(problem, config, ortools)
     if on_solution is not None:
         best = [np.iinfo(np.int64).max]
 
@@ -207,7 +206,7 @@ def run_search(
     routes = _routes(problem, manager, model, assignment, order)
     objective = int(assignment.ObjectiveValue())
     if config.polish and problem.vehicles == 1 and problem.horizon is None:
-        routes[0], objective = _polish(problem, routes[0], objective, deadline, seed, max_solutions)
+        routes[0], objective = _polish(problem, routes[0], objective, budget, seed)
         if on_solution is not None:
             on_solution(objective, time.time() - began)
     served = {node for route in routes for node in route}
@@ -276,16 +275,21 @@ def _polish(
     problem: RoutingProblem,
     route: tuple[int, ...],
     objective: int,
-    deadline: float,
+    budget: Budget,
     seed: int,
-    max_solutions: int | None,
 ) -> tuple[tuple[int, ...], int]:
     """The tour shortened by ``polish.polish_path`` until the deadline (or, for repeatable
     runs, ``KICKS_PER_SOLUTION`` kicks per allowed solution) and its objective."""
     path = [problem.starts[0], *route, problem.ends[0]]
     before = path_cost(problem.travel, path)
-    kicks = None if max_solutions is None else max_solutions * KICKS_PER_SOLUTION
-    done = polish_path(problem.travel, path, deadline=deadline, seed=seed, max_kicks=kicks)
+    kicks = budget.work_per_solution(KICKS_PER_SOLUTION).max_work
+    done = polish_path(
+        problem.travel,
+        path,
+        deadline=budget.deadline,
+        seed=seed,
+        max_kicks=None if kicks is None else int(kicks),
+    )
     return tuple(done.path[1:-1]), objective - before + done.cost
 
 
@@ -375,16 +379,14 @@ def _add_balance(model: pywrapcp.RoutingModel, problem: RoutingProblem) -> None:
 
 
 def _parameters(
-    problem: RoutingProblem, config: SearchConfig, seconds: float, max_solutions: int | None
+    problem: RoutingProblem, config: SearchConfig, budget: Budget
 ) -> routing_parameters_pb2.RoutingSearchParameters:
-    """OR-Tools search parameters of one configuration."""
+    """OR-Tools search parameters of one configuration, stopping as ``budget`` says."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     strategies = routing_enums_pb2.FirstSolutionStrategy
     params.first_solution_strategy = getattr(strategies, config.first_solution)
     metaheuristics = routing_enums_pb2.LocalSearchMetaheuristic
-    params.time_limit.FromMilliseconds(max(int(seconds * 1000), 10))
-    if max_solutions is not None:
-        params.solution_limit = max_solutions
+    budget.search_parameters(params)
     for name in config.operators:
         setattr(params.local_search_operators, name, optional_boolean_pb2.BOOL_TRUE)
     for name in config.operators_off:

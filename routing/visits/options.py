@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from ortools.constraint_solver import routing_enums_pb2, routing_parameters_pb2
 
+from routing.budget import Budget
 from routing.costs import CostParameters
 
 # The solver works in integers: tenths of a second. Travel and service times are rounded
@@ -16,9 +16,6 @@ from routing.costs import CostParameters
 # feasible when its times are recomputed in seconds. This is the only place the scale
 # is set.
 UNITS_PER_SECOND: Final = 10
-
-Progress = Callable[[float, str], None]
-"""``progress(fraction, message)``: fraction of the time budget used (0..1) and what runs."""
 
 FIRST_SOLUTIONS: Final = frozenset(routing_enums_pb2.FirstSolutionStrategy.Value.keys()) - {
     "UNSET",
@@ -220,3 +217,7 @@ class VisitOptions:
             raise ValueError(f"max_sessions must be >= 1, got {self.max_sessions!r}")
         if not (math.isfinite(self.balance_weight) and self.balance_weight >= 0):
             raise ValueError(f"balance_weight must be >= 0, got {self.balance_weight!r}")
+
+    def budget(self) -> Budget:
+        """The plan's stopping rule, from now: ``time_limit_s`` and ``max_solutions``."""
+        return Budget.seconds(self.time_limit_s, max_solutions=self.max_solutions)

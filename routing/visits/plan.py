@@ -9,17 +9,19 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 import pandas as pd
 
-from routing.costs import BuildingMatrix, HouseholdCosts
-from routing.network import WalkingNetwork
+from routing.budget import Budget
+from routing.costs import HouseholdCosts
+from routing.hours import Window, describe, parse_clock
+from routing.network import TravelMatrix, WalkingNetwork
+from routing.progress import Progress
 from routing.visits.assemble import Instance, dropped_frame, session_route
 from routing.visits.build import Site, make_instance, session_bound, to_problem
 from routing.visits.model import RoutingProblem, Solution
-from routing.visits.options import Progress, VisitOptions
+from routing.visits.options import VisitOptions
 from routing.visits.prepare import prepare
 from routing.visits.result import DROPPED_COLUMNS, EventDayPlan, VisitMetrics, VisitPlan
 from routing.visits.search import solve
 from routing.visits.travel import Point
-from routing.visits.windows import Window, describe, parse_clock
 
 DEFAULT_SESSION: tuple[str, str] = ("09:00", "12:00")
 # Share of the remaining budget an attempt with fewer sessions than allowed may use.
@@ -30,7 +32,7 @@ def plan_visits(
     households: pd.DataFrame,
     buildings: gpd.GeoDataFrame,
     *,
-    costs: HouseholdCosts | BuildingMatrix | None = None,
+    costs: HouseholdCosts | TravelMatrix | None = None,
     network: WalkingNetwork | None = None,
     start: Point | None = None,
     end: Point | None = None,
@@ -54,7 +56,7 @@ def plan_visits(
         ``HOUSEHOLD_COLUMNS``; optional ``priority`` (1..5) and ``visit_type``.
     buildings : GeoDataFrame
         The buildings (WGS84), at least those of the households.
-    costs : HouseholdCosts or BuildingMatrix, optional
+    costs : HouseholdCosts or TravelMatrix, optional
         Door-to-door cost model holding the households (its parameters rule), or the
         walking matrix of the buildings to build one with ``options.costs``; when
         omitted, built from ``buildings``, ``network`` and ``options.costs``. Give
@@ -83,7 +85,7 @@ def plan_visits(
         the households left out with the reason.
     """
     options = options or VisitOptions()
-    began = time.time()
+    began, budget = time.time(), options.budget()
     window = session_window(session)
     if households.empty:
         return VisitPlan(
@@ -95,8 +97,7 @@ def plan_visits(
     last = first if end is None else _point(end)
     depots = list(dict.fromkeys([first, last]))
     instance, left = make_instance(site, visits, depots, [(0, len(depots) - 1)], window)
-    deadline = began + options.time_limit_s
-    best, reason = _fewest_sessions(instance, options, deadline, progress)
+    best, reason = _fewest_sessions(instance, options, budget, progress)
     n = instance.travel.n
     # Sessions holding the most important households come first.
     priority = instance.column("priority")
@@ -135,7 +136,7 @@ def plan_event_day(
     buildings: gpd.GeoDataFrame,
     teams: Sequence[str],
     *,
-    costs: HouseholdCosts | BuildingMatrix | None = None,
+    costs: HouseholdCosts | TravelMatrix | None = None,
     network: WalkingNetwork | None = None,
     start: Point | Mapping[str, Point] | None = None,
     end: Point | Mapping[str, Point] | None = None,
@@ -174,7 +175,7 @@ def plan_event_day(
         raise ValueError("teams must be distinct ids, at least one")
     if households.empty:
         raise ValueError("the event day has no households to visit")
-    began = time.time()
+    began, budget = time.time(), options.budget()
     window = session_window(session)
     site = Site.build(households, buildings, costs, network, options)
     visits = prepare(households, site.costs, window, options.visit_type)
@@ -187,7 +188,7 @@ def plan_event_day(
     n = instance.travel.n
     first, last = [n + a for a, _ in pairs], [n + b for _, b in pairs]
     problem = to_problem(instance, first, last, options, balance=True)
-    best = _search(problem, options, began + options.time_limit_s, progress)
+    best = _search(problem, options, budget, progress)
     plans = []
     for k, team in enumerate(names):
         route = session_route(
@@ -236,7 +237,7 @@ def session_window(session: tuple[float | str, float | str]) -> Window:
 
 
 def _fewest_sessions(
-    instance: Instance, options: VisitOptions, deadline: float, progress: Progress | None
+    instance: Instance, options: VisitOptions, budget: Budget, progress: Progress | None
 ) -> tuple[Solution, str]:
     """The best solution over the fewest sessions, and the reason for who is left."""
     n, depot_in, depot_out = instance.travel.n, instance.travel.n, instance.travel.size - 1
@@ -244,9 +245,9 @@ def _fewest_sessions(
     count = min(session_bound(instance), top)
     while True:
         share = 1.0 if count == top else _ATTEMPT_SHARE
-        budget = max(deadline - time.time(), 0.5) * share
+        attempt = budget.until(time.time() + max(budget.left_s(), 0.5) * share)
         problem = to_problem(instance, [depot_in] * count, [depot_out] * count, options)
-        best = _search(problem, options, time.time() + budget, progress)
+        best = _search(problem, options, attempt, progress)
         if not best.dropped or count == top or n == 0:
             break
         count += 1
@@ -255,17 +256,16 @@ def _fewest_sessions(
 
 
 def _search(
-    problem: RoutingProblem, options: VisitOptions, deadline: float, progress: Progress | None
+    problem: RoutingProblem, options: VisitOptions, budget: Budget, progress: Progress | None
 ) -> Solution:
     if not problem.visits:  # nobody to visit: nothing to search
         return Solution(((),) * problem.vehicles, (), 0, "none", 0.0)
     outcome = solve(
         problem,
-        time_limit_s=max(deadline - time.time(), 0.5),
+        budget=budget.share(1.0, at_least_s=0.5),
         seed=options.seed,
         workers=options.workers,
         portfolio=options.portfolio,
-        max_solutions=options.max_solutions,
         progress=progress,
     )
     return outcome.best

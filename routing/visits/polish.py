@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.visits.budget import Budget
+from routing.budget import Budget
 from routing.visits.jit import compiled
 
 IntArray = NDArray[np.int64]

@@ -10,7 +10,8 @@ import pandas as pd
 
 from routing.costs import CostParameters, HouseholdCosts
 from routing.errors import InputError, Problem
-from routing.visits.windows import Window, parse_availability, start_windows
+from routing.hours import Window, parse_windows
+from routing.visits.windows import start_windows
 
 REQUIRED: Final = ("household_id", "building_id", "floor", "unit")
 # Priorities run from 1 (routine) to this; hardship households default to 2.
@@ -86,7 +87,7 @@ def prepare(
     availability = _column(households, "availability", "")
     windows, reasons = [], []
     for text, seconds in zip(availability, service, strict=True):
-        allowed, why = start_windows(parse_availability(text), session, float(seconds))
+        allowed, why = start_windows(parse_windows(text), session, float(seconds))
         windows.append(allowed)
         reasons.append(why)
     frame = pd.DataFrame(

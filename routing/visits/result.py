@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from routing.hours import Window, clock, describe
 from routing.visits.gpx import Waypoint, gpx_document
-from routing.visits.windows import Window, clock, describe
 
 # Columns of visits.csv, one row per stop (times HH:MM:SS; arrival = the visit begins).
 STOP_COLUMNS: Final = (

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from routing.visits.windows import Window
+from routing.hours import Window
 
 FloatArray = NDArray[np.float64]
 # Seconds of float noise tolerated when checking a recomputed schedule.

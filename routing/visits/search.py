@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Final
 
+from routing.budget import Budget
+from routing.progress import Progress, tell
 from routing.visits.improve import models, run_routes, warm_up
 from routing.visits.model import RoutingProblem, Solution, run_search
 from routing.visits.options import (
     ROUTES_PORTFOLIO,
     ROUTING_PORTFOLIO,
     TOUR_PORTFOLIO,
-    Progress,
     SearchConfig,
 )
 
@@ -42,18 +43,17 @@ class SearchOutcome:
 def solve(
     problem: RoutingProblem,
     *,
-    time_limit_s: float,
+    budget: Budget,
     seed: int = 0,
     workers: int = 2,
     portfolio: Sequence[SearchConfig] | None = None,
-    max_solutions: int | None = None,
     progress: Progress | None = None,
 ) -> SearchOutcome:
-    """Run ``workers`` searches in parallel until the time limit and keep the best.
+    """Run ``workers`` searches in parallel until the budget is spent and keep the best.
 
     Search ``i`` uses ``portfolio[i % len(portfolio)]`` and seed ``seed + i``. The
     first runs in this process, the others in worker processes (see ``_context``); all
-    stop at the same wall-clock deadline, so the call takes about ``time_limit_s``
+    stop at the same wall-clock deadline, so the call takes about the budget's time
     (plus, the first time in a process, loading the compiled search: ``improve.warm_up``,
     about a second, or a minute when it must be compiled on a new machine).
 
@@ -61,8 +61,9 @@ def solve(
     ----------
     problem : RoutingProblem
         What to solve.
-    time_limit_s : float
-        Wall-clock budget of the whole call.
+    budget : Budget
+        Time of the whole call and each search's solutions (``max_solutions``, see
+        ``model.run_search``).
     seed : int
         Base seed; the result is repeatable for a seed when ``max_solutions`` bounds
         the searches (or they settle before the clock stops them).
@@ -70,8 +71,6 @@ def solve(
         Parallel searches (processes), at least 1.
     portfolio : sequence of SearchConfig, optional
         The search configurations to cycle through; default ``portfolio_for(problem)``.
-    max_solutions : int, optional
-        Per-search work budget (solutions), see ``model.run_search``.
     progress : callable, optional
         ``progress(fraction, message)``.
 
@@ -80,8 +79,9 @@ def solve(
     SearchOutcome
         Lowest objective first, ties to the lower search number.
     """
+    time_limit_s = budget.left_s()
     if not time_limit_s > 0:
-        raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
+        raise ValueError(f"the budget has no time left (deadline {budget.deadline!r})")
     portfolio = portfolio_for(problem) if portfolio is None else portfolio
     if workers < 1 or not portfolio:
         raise ValueError("need workers >= 1 and a non-empty portfolio")
@@ -92,11 +92,11 @@ def solve(
         # loading once per process; forked workers inherit the compiled search.
         warm_up()
     began = time.time()
-    deadline = began + time_limit_s
+    budget = budget.until(began + time_limit_s)  # the time left, counted after the warm-up
     names = ", ".join(config.name for config, _ in tasks)
-    _tell(progress, 0.0, f"searching ({names}) for {time_limit_s:g} s")
+    tell(progress, 0.0, f"searching ({names}) for {time_limit_s:g} s")
     reporter = _Reporter(progress, began, time_limit_s, tasks[0][0].name)
-    bound = partial(run_one, problem, deadline=deadline, max_solutions=max_solutions)
+    bound = partial(run_one, problem, budget=budget)
     pool = _pool(len(tasks) - 1)
     try:
         futures = [pool.submit(bound, config, seed=k) for config, k in tasks[1:]]
@@ -106,7 +106,7 @@ def solve(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     best = min(enumerate(runs), key=lambda pair: (pair[1].objective, pair[0]))[1]
-    _tell(progress, 1.0, f"best of {len(runs)} searches: {best.search}, objective {best.objective}")
+    tell(progress, 1.0, f"best of {len(runs)} searches: {best.search}, objective {best.objective}")
     return SearchOutcome(best, tuple(runs))
 
 
@@ -114,9 +114,8 @@ def run_one(
     problem: RoutingProblem,
     config: SearchConfig,
     *,
-    deadline: float,
+    budget: Budget,
     seed: int,
-    max_solutions: int | None = None,
     on_solution: Callable[[int, float], None] | None = None,
 ) -> Solution:
     """One search of the portfolio: the routes search for ``"lahc"``, else OR-Tools'.
@@ -132,9 +131,8 @@ def run_one(
     return run(
         problem,
         config,
-        deadline=deadline,
+        budget=budget,
         seed=seed,
-        max_solutions=max_solutions,
         on_solution=on_solution,
     )
 
@@ -185,11 +183,6 @@ class _Reporter:
         self.last = now
         fraction = min((now - self.began) / self.limit, 0.99)
         self.progress(fraction, f"{self.name}: objective {objective}")
-
-
-def _tell(progress: Progress | None, fraction: float, message: str) -> None:
-    if progress is not None:
-        progress(fraction, message)
 
 
 def _pool(size: int) -> Executor:

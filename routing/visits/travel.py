@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -12,44 +11,9 @@ from numpy.typing import NDArray
 
 from routing.costs import GROUND_FLOOR, HouseholdCosts, vertical_time_s
 from routing.network import TravelMatrix, WalkingNetwork, straight_line_matrix
-from routing.schema import WGS84
 
 FloatArray = NDArray[np.float64]
 Point = tuple[float, float]
-
-
-def entrances(buildings: gpd.GeoDataFrame, network: WalkingNetwork | None) -> pd.DataFrame:
-    """Entrance (lon, lat) per building id, found as ``costs.building_matrix`` finds them.
-
-    Known entrances are kept; others are snapped to the footprint point nearest the
-    walking network, or without a network taken at the footprint's representative point.
-
-    Parameters
-    ----------
-    buildings : GeoDataFrame
-        ``building_id``, optional ``entrance_lon``/``entrance_lat``, footprints.
-    network : WalkingNetwork or None
-        The walking network.
-
-    Returns
-    -------
-    DataFrame
-        ``lon`` and ``lat`` indexed by ``building_id`` (str).
-    """
-    if buildings.crs is None:
-        raise ValueError("buildings have no CRS; expected WGS84 (EPSG:4326)")
-    frame = buildings.to_crs(WGS84)
-    if network is not None:
-        frame = network.snap_entrances(frame)
-    nan = pd.Series(np.nan, index=frame.index)
-    lon = np.array(frame.get("entrance_lon", nan), dtype=float)
-    lat = np.array(frame.get("entrance_lat", nan), dtype=float)
-    missing = ~(np.isfinite(lon) & np.isfinite(lat))
-    if missing.any():
-        inner = frame.geometry[missing].representative_point()
-        lon[missing], lat[missing] = inner.x.to_numpy(), inner.y.to_numpy()
-    index = pd.Index(frame["building_id"].astype(str), name="building_id")
-    return pd.DataFrame({"lon": lon, "lat": lat}, index=index)
 
 
 class TravelTimes:
@@ -78,7 +42,7 @@ class TravelTimes:
         depots : sequence of (lon, lat)
             Meeting points (start and end points), WGS84.
         doors : DataFrame
-            Entrances from ``entrances``: ``lon``, ``lat`` by building id.
+            Doors from ``routing.doors.door_points``: ``lon``, ``lat`` by building id.
         network : WalkingNetwork or None
             Walking network for the depot legs; None = straight line × detour factor.
         """

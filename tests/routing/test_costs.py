@@ -11,14 +11,13 @@ import pyrosm
 import pytest
 
 from routing.costs import (
-    BuildingMatrix,
     CostParameters,
     HouseholdCosts,
     building_matrix,
     vertical_time_s,
 )
 from routing.errors import InputError
-from routing.network import WalkingNetwork, WalkingSpeed, filter_walkable
+from routing.network import TravelMatrix, WalkingNetwork, WalkingSpeed, filter_walkable
 from routing.schema import WGS84
 
 PARAMS = CostParameters()
@@ -135,9 +134,9 @@ def test_building_matrix_falls_back_to_straight_lines() -> None:
 
 def test_door_to_door_composes_vertical_and_walking_time() -> None:
     buildings = two_buildings()
-    matrix = BuildingMatrix(
-        np.array(["A", "B"], dtype=object), np.array([[0, 390.0], [390, 0]]),
-        np.array([[0, 325.0], [325, 0]]), "straight_line", "test",
+    matrix = TravelMatrix(
+        np.array([[0, 390.0], [390, 0]]), np.array([[0, 325.0], [325, 0]]),
+        "straight_line", "test", np.array(["A", "B"], dtype=object),
     )  # fmt: skip
     homes = households([("A", 20, ""), ("A", 1, ""), ("B", 4, ""), ("A", -1, "")])
     costs = HouseholdCosts(homes, buildings, matrix, PARAMS)

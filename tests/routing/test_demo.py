@@ -19,8 +19,9 @@ from routing.demo import (
     generate_volunteers,
     write_demo,
 )
-from routing.schema import HARDSHIP_TAGS, HOUSEHOLD_COLUMNS, VOLUNTEER_COLUMNS
+from routing.schema import HOUSEHOLD_COLUMNS, VOLUNTEER_COLUMNS
 from routing.sources import read_households, read_osm, read_volunteers
+from routing.tags import HARDSHIP_TAGS
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 

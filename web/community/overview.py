@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from routing.schema import HARDSHIP_TAGS
+from routing.tags import is_hardship
 from web.plans import latest_plan, load_assignment
 from web.storage import frames
 from web.storage.models import Community, TerritoryPlanRecord, VisitRecord
@@ -108,16 +108,12 @@ class Overview:
     unassigned_volunteers: int
 
 
-def _is_hardship(tags: str) -> bool:
-    return any(tag in HARDSHIP_TAGS for tag in tags.split(";") if tag)
-
-
 def building_rows(buildings: pd.DataFrame, households: pd.DataFrame) -> list[BuildingRow]:
     """Buildings with their household, resident and hardship counts, most households first."""
     if buildings.empty:
         return []
     per = households.assign(
-        hardship=households["tags"].map(_is_hardship).astype(bool),
+        hardship=households["tags"].map(is_hardship).astype(bool),
         building_id=households["building_id"].astype(str),
     ).groupby("building_id")
     stats = pd.DataFrame(

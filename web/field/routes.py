@@ -15,8 +15,9 @@ from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from routing.doors import door_points
 from routing.network import WalkingNetwork
-from routing.territories import Progress
+from routing.progress import Progress
 from routing.visits.gpx import Waypoint, gpx_document
 from routing.visits.result import stop_name
 from web.plans import load_assignment
@@ -104,9 +105,8 @@ def _sweep(households: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
 
 
 def _entrances(buildings: gpd.GeoDataFrame) -> pd.DataFrame:
-    centroid = buildings.to_crs(buildings.estimate_utm_crs()).centroid.to_crs(4326)
-    lon = buildings["entrance_lon"].fillna(pd.Series(centroid.x, index=buildings.index))
-    lat = buildings["entrance_lat"].fillna(pd.Series(centroid.y, index=buildings.index))
+    doors = door_points(buildings)
+    lon, lat = doors["lon"], doors["lat"]
     metric = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=4326)
     metric = metric.to_crs(metric.estimate_utm_crs())
     label = buildings["name"].where(buildings["name"].astype(bool), buildings["building_id"])

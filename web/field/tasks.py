@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing.territories import Progress
+from routing.progress import Progress
 from web.field.routes import RouteOptions, compute_all, prune
 from web.jobs import JobLimitError, JobQueue, register
 from web.plans import PUBLICATION_ORDER, latest_plan

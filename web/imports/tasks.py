@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from routing.errors import InputError, Problem
-from routing.territories import Progress
+from routing.progress import Progress
 from web.importer import ImportRequest, run_import
 from web.imports.uploads import Staged
 from web.jobs import JobCancelledError, JobQueue, register

@@ -28,7 +28,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
-from routing.territories import Progress
+from routing.progress import Progress
 from web.storage.models import Community, JobRecord
 
 log = logging.getLogger(__name__)

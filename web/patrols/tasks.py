@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from routing.errors import InputError
-from routing.territories import Progress
+from routing.progress import Progress
 from web.jobs import JobQueue, register
 from web.patrols.pages import new_key, write_pages
 from web.storage import frames

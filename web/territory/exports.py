@@ -6,6 +6,7 @@ import geopandas as gpd
 import pandas as pd
 from markupsafe import escape
 
+from routing.doors import door_points
 from routing.spreadsheet import formula_safe
 from web.territory.maps import team_areas
 
@@ -30,20 +31,14 @@ def areas_geojson(buildings: gpd.GeoDataFrame, assignment: pd.DataFrame) -> str:
 
 
 def bands_gpx(buildings: gpd.GeoDataFrame, assignment: pd.DataFrame) -> str:
-    """A GPX file: one waypoint per (team, building) band at the entrance (or centroid)."""
+    """A GPX file: one waypoint per (team, building) band at the building's door."""
     grouped = (
         assignment.groupby(["team_id", "building_id"])["floor"]
         .agg(["min", "max", "size"])
         .reset_index()
     )
-    metric = buildings.to_crs(buildings.estimate_utm_crs())
-    centre = metric.representative_point().to_crs(buildings.crs)
-    lon = buildings["entrance_lon"].fillna(pd.Series(centre.x.to_numpy(), index=buildings.index))
-    lat = buildings["entrance_lat"].fillna(pd.Series(centre.y.to_numpy(), index=buildings.index))
-    where = pd.DataFrame(
-        {"lon": lon.to_numpy(), "lat": lat.to_numpy(), "name": buildings["name"].to_numpy()},
-        index=buildings["building_id"].to_numpy(),
-    )
+    where = door_points(buildings).assign(name=buildings["name"].to_numpy())
+    where.index = buildings["building_id"].to_numpy()
     points = grouped.join(where, on="building_id")
     lines = [
         f'<wpt lat="{r.lat:.7f}" lon="{r.lon:.7f}"><name>{escape(r.team_id)} '

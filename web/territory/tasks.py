@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from routing.territories import Progress, TerritoryOptions
+from routing.progress import Progress
+from routing.territories import TerritoryOptions
 from web.jobs import JobQueue, register
 from web.plans import plan_community
 from web.storage.models import Community

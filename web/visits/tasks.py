@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -11,7 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from routing.errors import InputError
-from routing.territories import Progress
+from routing.hours import parse_hhmm
+from routing.progress import Progress
 from routing.visits import VisitOptions, write_outputs
 from web.jobs import JobQueue, register
 from web.plans import latest_plan, load_assignment
@@ -19,7 +19,6 @@ from web.storage.models import Community
 from web.visit_plans import MAX_SESSIONS, plan_community_visits
 
 KIND = "visits"
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass(frozen=True)
@@ -34,9 +33,11 @@ class VisitRequest:
     def __post_init__(self) -> None:
         if not all(isinstance(t, str) and 0 < len(t) <= 50 for t in self.teams):
             raise ValueError("team ids must be non-empty text")
-        if not (_CLOCK.match(self.start) and _CLOCK.match(self.end)):
-            raise ValueError("session start and end must be HH:MM")
-        if self.start >= self.end:
+        try:
+            start, end = parse_hhmm(self.start), parse_hhmm(self.end)
+        except (TypeError, ValueError):
+            raise ValueError("session start and end must be HH:MM") from None
+        if start >= end:
             raise ValueError("the session must end after it starts")
         if not 0 < self.time_limit_s <= 600:
             raise ValueError("time limit must be in (0, 600] s")

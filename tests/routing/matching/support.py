@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from routing.costs import BuildingMatrix
+from routing.network import TravelMatrix
 
 CASE_FIELDS = ("case_id", "category", "building_id", "urgency", "team_id", "availability")
 VOLUNTEER_FIELDS = (
@@ -16,19 +16,19 @@ VOLUNTEER_FIELDS = (
 )  # fmt: skip
 
 
-def line_matrix(n: int, spacing_m: float = 100.0) -> BuildingMatrix:
+def line_matrix(n: int, spacing_m: float = 100.0) -> TravelMatrix:
     """Buildings ``B0`` … ``B<n-1>`` on a line, ``spacing_m`` apart."""
     position = np.arange(n) * spacing_m
     distance = np.abs(position[:, None] - position[None, :])
     ids = np.array([f"B{i}" for i in range(n)], dtype=object)
-    return BuildingMatrix(ids, distance, distance / 1.2, "network", "")
+    return TravelMatrix(distance, distance / 1.2, "network", "", ids)
 
 
-def abc_matrix() -> BuildingMatrix:
+def abc_matrix() -> TravelMatrix:
     """A —100 m— B —200 m— C, and A to C 300 m."""
     distance = np.array([[0.0, 100.0, 300.0], [100.0, 0.0, 200.0], [300.0, 200.0, 0.0]])
-    return BuildingMatrix(np.array(["A", "B", "C"], dtype=object), distance, distance / 1.2,
-                          "network", "")  # fmt: skip
+    ids = np.array(["A", "B", "C"], dtype=object)
+    return TravelMatrix(distance, distance / 1.2, "network", "", ids)
 
 
 def cases(*rows: Sequence[object]) -> pd.DataFrame:

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from routing.costs import BuildingMatrix
 from routing.errors import InputError
 from routing.matching import (
     ASSIGNMENT_COLUMNS,
@@ -16,6 +15,7 @@ from routing.matching import (
     greedy_match,
     match_cases,
 )
+from routing.network import TravelMatrix
 from tests.routing.matching.support import abc_matrix, cases, line_matrix, volunteers
 
 M = abc_matrix()
@@ -177,7 +177,7 @@ def test_distances_too_large_for_the_solver_fall_back_to_greedy() -> None:
     # 10^17 "metres" (a matrix in the wrong unit): the flow's integer costs would
     # overflow, so the greedy answer is returned and the note says why.
     distance = np.array([[0.0, 1e17], [1e17, 0.0]])
-    matrix = BuildingMatrix(np.array(["A", "B"], dtype=object), distance, distance, "network", "")
+    matrix = TravelMatrix(distance, distance, "network", "", np.array(["A", "B"], dtype=object))
     c = cases(("c1", "维修", "A"), ("c2", "维修", "B"))
     v = volunteers(("V1", "维修", "B"), ("V2", "维修", "A"))
     result = match_cases(c, v, matrix)

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from routing.costs import BuildingMatrix, CostParameters, HouseholdCosts
+from routing.costs import CostParameters, HouseholdCosts
+from routing.network import TravelMatrix
 from routing.pairing import PairingRequest
 
 STREET = 12  # buildings B00..B11; B(i) → B(j) takes |i - j| minutes, all on the ground floor
@@ -22,7 +23,7 @@ def street_costs(households: pd.DataFrame) -> HouseholdCosts:
     """Walking costs on the street: |i - j| minutes between B(i) and B(j), no stairs."""
     ids = np.array([building(i) for i in range(STREET)], dtype=object)
     steps = np.abs(np.subtract.outer(np.arange(STREET), np.arange(STREET))).astype(float)
-    matrix = BuildingMatrix(ids, steps * 72.0, steps * 60.0, "network", "test street")
+    matrix = TravelMatrix(steps * 72.0, steps * 60.0, "network", "test street", ids)
     buildings = pd.DataFrame({"building_id": ids, "has_lift": False})
     return HouseholdCosts(households, buildings, matrix, CostParameters())
 

@@ -19,8 +19,8 @@ from routing.pairing import (
     solve_pairing,
     volunteer_calendar,
 )
-from routing.schema import HARDSHIP_TAGS
 from routing.sources import read_households, read_osm, read_volunteers
+from routing.tags import HARDSHIP_TAGS
 
 DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
 

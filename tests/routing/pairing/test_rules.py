@@ -10,7 +10,8 @@ import pytest
 from routing.errors import InputError
 from routing.pairing import PairingRules, paired_households
 from routing.pairing.weekly import parse_weekly, weekly_overlap
-from routing.schema import HARDSHIP_TAGS, VOLUNTEER_SKILLS
+from routing.schema import VOLUNTEER_SKILLS
+from routing.tags import HARDSHIP_TAGS
 from tests.routing.pairing.support import households
 
 DEMO_ROSTER = Path(__file__).resolve().parents[3] / "data" / "demo" / "volunteers.csv"

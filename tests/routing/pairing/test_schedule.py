@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from routing.hours import parse_clock, parse_windows
 from routing.pairing import PairingResult, schedule_visits
 from routing.pairing.weekly import day_windows, household_windows, parse_weekly
-from routing.visits.windows import parse_availability, parse_clock
 from tests.routing.pairing.conftest import Estate
 from tests.routing.pairing.support import households, request, volunteers
 
@@ -137,7 +137,7 @@ def test_estate_visits_lie_inside_both_windows_without_double_booking(
         start, end = parse_clock(row.start), parse_clock(row.end)
         assert end - start == 900
         day = date.fromisoformat(row.date).weekday()
-        home = household_windows(parse_availability(homes[row.household_id]), hours)
+        home = household_windows(parse_windows(homes[row.household_id]), hours)
         mine = day_windows(parse_weekly(weeks[row.volunteer_id]), day, hours)
         assert any(a <= start and end <= b for a, b in home), row
         assert any(a <= start and end <= b for a, b in mine), row

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from routing.errors import InputError
+from routing.hours import parse_windows
 from routing.pairing import (
     PAIR_COLUMNS,
     PairingOptions,
@@ -20,7 +21,6 @@ from routing.pairing import (
     solve_pairing,
 )
 from routing.pairing.weekly import parse_weekly, weekly_overlap
-from routing.visits.windows import parse_availability
 from tests.routing.pairing.conftest import Estate
 from tests.routing.pairing.support import households, pair_set, request, volunteers
 
@@ -225,7 +225,7 @@ def test_estate_pairs_respect_caps_hours_and_explain_every_shortfall(
     crew = estate.volunteers.set_index("volunteer_id")
     hours = (8 * 3600.0, 20 * 3600.0)
     for hid, vid in zip(made["household_id"], made["volunteer_id"], strict=True):
-        daily = parse_availability(demand.loc[hid, "availability"])
+        daily = parse_windows(demand.loc[hid, "availability"])
         weekly = parse_weekly(crew.loc[vid, "availability"])
         assert weekly_overlap(weekly, daily, hours, 900), (hid, vid)
     got = made.groupby("household_id").size().reindex(demand.index, fill_value=0)

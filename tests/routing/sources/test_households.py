@@ -12,7 +12,7 @@ import pytest
 from routing.errors import InputError
 from routing.schema import HOUSEHOLD_COLUMNS
 from routing.sources import read_households
-from routing.sources.households import canonical_tags, parse_since, parse_windows
+from routing.sources.households import canonical_tags, normal_windows, parse_since
 
 GOOD_FILES = ["households_zh_utf8bom.csv", "households_gb18030.csv", "households_en.xlsx"]
 
@@ -131,14 +131,14 @@ def test_parse_since_rejects(written: str) -> None:
         ("08:00至09:30、10:00-11:00", "08:00-09:30;10:00-11:00"),
     ],
 )
-def test_parse_windows(written: str, normal: str) -> None:
-    assert parse_windows(written) == normal
+def test_normal_windows(written: str, normal: str) -> None:
+    assert normal_windows(written) == normal
 
 
 @pytest.mark.parametrize("written", ["12:00-09:00", "9-12", "09:60-10:00", "24:30-25:00", "上午"])
-def test_parse_windows_rejects(written: str) -> None:
+def test_normal_windows_rejects(written: str) -> None:
     with pytest.raises(ValueError, match="window"):
-        parse_windows(written)
+        normal_windows(written)
 
 
 @pytest.mark.parametrize(

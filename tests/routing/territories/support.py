@@ -8,7 +8,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from routing.costs import BuildingMatrix, CostParameters, HouseholdCosts
+from routing.costs import CostParameters, HouseholdCosts
+from routing.network import TravelMatrix
 from routing.territories import ASSIGNMENT_COLUMNS, TerritoryPlan
 
 
@@ -18,7 +19,7 @@ class Community:
 
     buildings: gpd.GeoDataFrame
     households: pd.DataFrame
-    matrix: BuildingMatrix
+    matrix: TravelMatrix
     params: CostParameters
     teams: list[str]
     homes: dict[str, list[str]] | None

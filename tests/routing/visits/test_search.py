@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from ortools.constraint_solver import pywrapcp
 
+from routing.budget import Budget
 from routing.visits import (
     ROUTES_PORTFOLIO,
     ROUTING_PORTFOLIO,
@@ -15,7 +16,6 @@ from routing.visits import (
     RoutingProblem,
     solve,
 )
-from routing.visits.budget import Budget
 from routing.visits.improve import improve, models, run_routes
 from routing.visits.model import _build, first_solution
 from routing.visits.search import portfolio_for
@@ -57,7 +57,7 @@ def grid(
 def test_one_window_per_visit_goes_to_the_routes_search() -> None:
     problem = grid(windows={3: ((50, 90),)})
     assert models(problem) and portfolio_for(problem) == ROUTES_PORTFOLIO
-    outcome = solve(problem, time_limit_s=5.0, workers=1, max_solutions=300)
+    outcome = solve(problem, budget=Budget.seconds(5.0, max_solutions=300), workers=1)
     assert outcome.best.search == ROUTES_PORTFOLIO[0].name
     assert sorted(v for r in outcome.best.routes for v in r) == list(range(12))
 
@@ -67,7 +67,7 @@ def test_two_window_days_go_to_ortools_search() -> None:
     assert not models(problem) and portfolio_for(problem) == ROUTING_PORTFOLIO
     # A routes-search configuration given for such a problem runs OR-Tools' instead.
     found = run_routes(
-        problem, ROUTES_PORTFOLIO[0], deadline=time.time() + 5, seed=1, max_solutions=200
+        problem, ROUTES_PORTFOLIO[0], budget=Budget.seconds(5.0, max_solutions=200), seed=1
     )
     assert found.search == f"{ROUTES_PORTFOLIO[0].name}:ortools-ils"
     assert sorted(v for r in found.routes for v in r) == list(range(12))
@@ -81,7 +81,7 @@ def test_single_tours_keep_the_tour_portfolio() -> None:
 def test_a_work_budget_repeats_for_a_seed() -> None:
     problem = grid(windows={k: ((20 * k, 20 * k + 60),) for k in range(0, 12, 2)})
     runs = [
-        solve(problem, time_limit_s=30.0, workers=2, seed=4, max_solutions=400).best
+        solve(problem, budget=Budget.seconds(30.0, max_solutions=400), workers=2, seed=4).best
         for _ in range(2)
     ]
     assert runs[0].routes == runs[1].routes and runs[0].objective == runs[1].objective

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from routing.budget import Budget
 from routing.costs import (
     GROUND_FLOOR,
     CostParameters,
@@ -19,6 +20,7 @@ from routing.costs import (
     building_matrix,
     vertical_time_s,
 )
+from routing.hours import parse_clock, parse_windows
 from routing.network import WalkingNetwork
 from routing.sources import read_households, read_osm
 from routing.visits import (
@@ -35,7 +37,7 @@ from routing.visits.build import Site, make_instance, session_bound
 from routing.visits.gpx import GPX_NAMESPACE
 from routing.visits.prepare import prepare
 from routing.visits.result import stop_name
-from routing.visits.windows import parse_availability, parse_clock, start_windows
+from routing.visits.windows import start_windows
 
 DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
 # One search in this process, bounded by work: fast and repeatable.
@@ -117,7 +119,7 @@ def test_times_respect_windows_when_recomputed_from_the_matrix(demo: Demo) -> No
     assert (arrival[1:] >= departure[:-1] + travel - 1.0).all()
     assert arrival[0] >= NINE and departure[-1] <= NOON
     for start, end, text in zip(arrival, departure, stops["availability"], strict=True):
-        windows = parse_availability(text) or ((NINE, NOON),)
+        windows = parse_windows(text) or ((NINE, NOON),)
         assert any(a - 1.0 <= start and end <= b + 1.0 for a, b in windows), (start, end, text)
     assert (stops["availability"] == "10:00-11:00").sum() >= 8
 
@@ -271,10 +273,10 @@ def test_door_to_door_matrix_matches_the_cost_model(demo: Demo) -> None:
 
 
 def test_windows_and_names() -> None:
-    assert parse_availability("09:00-11:30;15:00-17:30") == ((32400.0, 41400.0), (54000.0, 63000.0))
-    assert parse_availability("") == ()
+    assert parse_windows("09:00-11:30;15:00-17:30") == ((32400.0, 41400.0), (54000.0, 63000.0))
+    assert parse_windows("") == ()
     with pytest.raises(ValueError, match="end after"):
-        parse_availability("11:00-10:00")
+        parse_windows("11:00-10:00")
     starts, why = start_windows(((11 * 3600.0 + 3000, 13 * 3600.0),), (NINE, NOON), 900.0)
     assert starts == () and why == (
         "available 11:50-13:00, too short for a 15 min visit in the session 09:00-12:00"
@@ -302,7 +304,7 @@ def test_solver_core_closes_a_small_tour() -> None:
     xy = np.array([[0, 0], [0, 10], [10, 10], [10, 0], [5, -3]], dtype=float)
     travel = np.rint(np.hypot(*(xy[:, None] - xy[None]).transpose(2, 0, 1))).astype(np.int64)
     problem = RoutingProblem(travel, np.zeros(5, np.int64), (0,), (0,), None, None)
-    best = solve(problem, time_limit_s=1.0, workers=1, max_solutions=200).best
+    best = solve(problem, budget=Budget.seconds(1.0, max_solutions=200), workers=1).best
     route = [0, *best.routes[0], 0]
     assert sorted(best.routes[0]) == [1, 2, 3, 4]
     assert best.objective == sum(travel[a, b] for a, b in itertools.pairwise(route))

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from routing.budget import Budget
 from routing.visits.model import RoutingProblem, run_search
 from routing.visits.options import TOUR_PORTFOLIO, SearchConfig
 from routing.visits.polish import polish_path
@@ -77,11 +78,11 @@ def test_tiny_paths_come_back_unchanged() -> None:
 def test_tour_searches_end_with_the_polish(config: SearchConfig) -> None:
     travel = berlin52()
     problem = RoutingProblem(travel, np.zeros(52, dtype=np.int64), (0,), (0,), None, None)
-    found = run_search(problem, config, deadline=time.time() + 30, seed=1, max_solutions=100)
+    found = run_search(problem, config, budget=Budget.seconds(30, max_solutions=100), seed=1)
     assert config.polish > 0
     assert sorted(found.routes[0]) == list(range(1, 52))
     assert found.objective == cost(travel, [0, *found.routes[0], 0]) == BERLIN52_OPTIMUM
-    again = run_search(problem, config, deadline=time.time() + 30, seed=1, max_solutions=100)
+    again = run_search(problem, config, budget=Budget.seconds(30, max_solutions=100), seed=1)
     assert again.routes == found.routes  # repeatable under a work budget
 
 
