@@ -9,18 +9,15 @@ import pandas as pd
 import pytest
 
 from tests.web.conftest import login, make_app
+from tests.web.support import community_session
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 from web.teams.forming import _homes_xy, _spread, form_teams, team_sizes
 
 
 @pytest.fixture(scope="module")
 def demo_frames(demo_db: Path) -> tuple[pd.DataFrame, object]:
-    engine = open_engine(demo_db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_db) as (session, community):
         return frames.load_volunteers(session, community), frames.load_buildings(session, community)
 
 
@@ -61,10 +58,7 @@ def test_page_forms_teams_and_moves_a_member(demo_copy: Path) -> None:
     assert response.status_code == 302
     html = client.get("/communities/1/teams").get_data(as_text=True)
     assert html.count('class="team-row"') == 100
-    engine = open_engine(demo_copy)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_copy) as (session, community):
         volunteers = frames.load_volunteers(session, community)
         assert set(volunteers["team_id"].value_counts()) == {3}
         member = session.scalars(frames.select(frames.Volunteer).limit(1)).one()  # type: ignore[attr-defined]
