@@ -14,14 +14,13 @@ from web.api.openapi import document
 from web.auth.access import community_for, user
 from web.auth.users import communities_of, role_in
 from web.db import get_session
-from web.field import tasks as field_tasks
+from web.field.tasks import route_options
 from web.imports import tasks as import_tasks
 from web.jobs import JobState, get_queue
-from web.plans import publish
 from web.schema import MoveBody, PlanBody, body
 from web.storage import frames
 from web.storage.models import Community, TerritoryPlanRecord
-from web.territory import service, tasks
+from web.territory import operations, service, tasks
 from web.territory.views import download, plan_or_404
 
 
@@ -108,7 +107,7 @@ def generate(community_id: int) -> tuple[Response, int]:
     found = community_for(community_id, edit=True)
     try:
         values = body(PlanBody)
-        plan_request = tasks.PlanRequest(
+        plan_request = operations.PlanRequest(
             tolerance=values.tolerance_pct / 100.0,
             time_limit_s=values.time_limit_s or current_app.config["PLAN_TIME_LIMIT_S"],
             seed=values.seed,
@@ -132,9 +131,8 @@ def move(community_id: int, plan_id: int) -> tuple[Response, int]:
     record = plan_or_404(found, plan_id)
     try:
         values = body(MoveBody)
-        new = service.move_band(
-            get_session(), found, record, values.building_id, values.from_team, values.to_team
-        )
+        move_request = operations.MoveRequest(values.building_id, values.from_team, values.to_team)
+        new = operations.move_band(get_session(), found, record, move_request)
     except ValueError as error:
         return jsonify({"error": str(error)}), 400
     return jsonify(_plan_json(new)), 201
@@ -146,9 +144,9 @@ def publish_plan(community_id: int, plan_id: int) -> Response:
     """Publish a plan; a job stores every team's route (``routes_job``)."""
     found = community_for(community_id, edit=True)
     record = plan_or_404(found, plan_id)
-    publish(get_session(), record)
-    job = field_tasks.start(get_queue(), found, field_tasks.route_options(current_app.config))
-    return jsonify(_plan_json(record) | {"routes_job": job})
+    routes = route_options(current_app.config)
+    done = operations.publish_plan(get_session(), found, record, routes, queue=get_queue())
+    return jsonify(_plan_json(record) | {"routes_job": done.routes_job})
 
 
 def _job_state(job_id: int, *, edit: bool = False) -> JobState:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,13 +16,12 @@ from werkzeug.wrappers import Response
 from web.auth.access import community_for
 from web.auth.throttle import public_limits, public_page_limit
 from web.db import get_session
-from web.downloads import finished_job_file
+from web.downloads import exports_dir, finished_job_file
 from web.extensions import limiter, login_manager
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
 from web.links import public_base
 from web.patrols import bp, tasks
-from web.patrols.pages import exports_root
 
 # The route sheets' phone pages (web.patrols.phone) open from a printed QR code: no log-in,
 # so a limit per address (PUBLIC_PAGE_LIMIT) keeps anyone from hammering them.
@@ -40,11 +36,6 @@ def _logged_in() -> Response | None:
         return None
     answer: Response = login_manager.unauthorized()
     return answer
-
-
-def root() -> Path:
-    """The folder holding the patrol exports, one folder per export key."""
-    return exports_root(current_app.config.get("EXPORTS_DIR"), current_app.instance_path)
 
 
 @bp.get("/communities/<int:community_id>/patrols")
@@ -68,7 +59,7 @@ def generate(community_id: int) -> Response:
         flash(str(error), "error")
     else:
         # The sheets' QR codes must reach this service: the configured public URL.
-        tasks.start(get_queue(), community, patrol_request, root(), public_base())
+        tasks.start(get_queue(), community, patrol_request, exports_dir(), public_base())
         flash(_("已开始计算巡逻路线和排班"), "info")
     return redirect(url_for(".show", community_id=community.id))
 

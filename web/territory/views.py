@@ -9,14 +9,15 @@ from werkzeug.wrappers import Response
 
 from web.auth.access import community_for
 from web.db import get_session
-from web.field import tasks as field_tasks
+from web.downloads import BOM
+from web.field.tasks import route_options
 from web.headers import csp_nonce
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
-from web.plans import latest_plan, load_assignment, publish
+from web.plans import latest_plan, load_assignment
 from web.storage import frames
 from web.storage.models import Community, TerritoryPlanRecord
-from web.territory import bp, exports, service, tasks
+from web.territory import bp, exports, operations, service, tasks
 from web.territory.maps import plan_map
 from web.tiles import tiles
 
@@ -82,7 +83,7 @@ def map_page(community_id: int, plan_id: int) -> str:
     return plan_map(
         frames.load_buildings(session, community),
         assignment,
-        service.team_ids(session, community, assignment),
+        service.team_ids(session, community, record, assignment),
         provider,
         lambda path: url_for("static", filename=path),
         csp_nonce(),
@@ -94,7 +95,7 @@ def generate(community_id: int) -> Response:
     """Start a territory job; the page then shows its progress."""
     community = community_for(community_id, edit=True)
     try:
-        plan_request = tasks.PlanRequest.parse(
+        plan_request = operations.PlanRequest.parse(
             request.form, current_app.config["PLAN_TIME_LIMIT_S"]
         )
     except ValueError as error:
@@ -112,14 +113,12 @@ def move(community_id: int, plan_id: int) -> Response:
     session = get_session()
     record = plan_or_404(community, plan_id)
     try:
-        new = service.move_band(
-            session,
-            community,
-            record,
+        move_request = operations.MoveRequest(
             request.form.get("building_id", ""),
             request.form.get("from_team", ""),
             request.form.get("to_team", ""),
         )
+        new = operations.move_band(session, community, record, move_request)
     except ValueError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", community_id=community.id, plan_id=record.id))
@@ -132,8 +131,8 @@ def publish_plan(community_id: int, plan_id: int) -> Response:
     """Publish a plan: it becomes the teams' current areas; a job stores the team routes."""
     community = community_for(community_id, edit=True)
     record = plan_or_404(community, plan_id)
-    publish(get_session(), record)
-    field_tasks.start(get_queue(), community, field_tasks.route_options(current_app.config))
+    routes = route_options(current_app.config)
+    operations.publish_plan(get_session(), community, record, routes, queue=get_queue())
     flash(_("方案已发布"), "info")
     flash(_("已开始计算入户路线"), "info")
     return redirect(url_for(".show", community_id=community.id, plan_id=record.id))
@@ -143,7 +142,7 @@ def publish_plan(community_id: int, plan_id: int) -> Response:
 def clear_pins(community_id: int) -> Response:
     """Forget every pinned band of the community."""
     community = community_for(community_id, edit=True)
-    count = service.clear_pins(get_session(), community)
+    count = operations.clear_pins(get_session(), community)
     flash(_("已解除 %(n)d 处锁定", n=count), "info")
     return redirect(url_for(".index", community_id=community.id))
 
@@ -173,14 +172,14 @@ def download(community_id: int, plan_id: int, fmt: str) -> Response:
         abort(404)
     community = community_for(community_id)
     session = get_session()
-    assignment = load_assignment(session, plan_or_404(community, plan_id))
-    buildings = frames.load_buildings(session, community)
-    if fmt == "csv":
-        body = exports.assignment_csv(assignment)
-    elif fmt == "geojson":
-        body = exports.areas_geojson(buildings, assignment)
+    record = plan_or_404(community, plan_id)
+    if fmt == "gpx":
+        buildings = frames.load_buildings(session, community)
+        body = exports.bands_gpx(buildings, load_assignment(session, record))
     else:
-        body = exports.bands_gpx(buildings, assignment)
+        csv, geojson = operations.territory_files(session, community, record)
+        # Excel reads UTF-8 only after a byte-order mark; the rows are the CLI's file.
+        body = BOM + csv if fmt == "csv" else geojson
     name, mimetype = _DOWNLOADS[fmt]
     return Response(
         body,

@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -22,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from web.auth.access import community_for
 from web.db import get_session
-from web.downloads import finished_job, finished_job_file
+from web.downloads import exports_dir, finished_job, finished_job_file
 from web.jobs import JobState, get_queue
 from web.jobs.queue import latest_job
 from web.storage import frames
@@ -37,12 +36,6 @@ _STOP_COLUMNS = ["seq", "building_id", "floor", "unit", "arrival", "departure"]
 @login_required
 def _logged_in() -> None:
     """Every visit page needs a logged-in user."""
-
-
-def _root() -> Path:
-    return Path(
-        current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports"
-    )
 
 
 def _tables(community: Community, job: JobState) -> dict[str, Any]:
@@ -99,7 +92,7 @@ def generate(community_id: int) -> Response:
     except ValueError as error:
         flash(str(error), "error")
     else:
-        tasks.start(get_queue(), community, visit_request, _root())
+        tasks.start(get_queue(), community, visit_request, exports_dir())
         flash(_("已开始计算入户路线"), "info")
     return redirect(url_for(".show", community_id=community.id))
 

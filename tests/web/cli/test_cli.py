@@ -189,8 +189,8 @@ def test_osm_import_with_bbox_clips(
     assert len(numbers) == 2 and 0 < numbers[1] < numbers[0]
 
 
-def test_matrix_reports_size_and_time(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["matrix", "--db", str(demo_db)]) == 0
+def test_matrix_reports_size_and_time(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["matrix", "--db", str(demo_copy)]) == 0
     out = capsys.readouterr().out
     match = re.search(r"matrix: (\d+) x (\d+) buildings \(network\) in ([\d.]+) s", out)
     assert match, out
