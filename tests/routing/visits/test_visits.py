@@ -204,6 +204,9 @@ def test_the_same_seed_gives_the_same_plan(demo: Demo) -> None:
     options = VisitOptions(time_limit_s=10.0, workers=2, max_solutions=200, seed=3)
     first = plan_visits(chosen, demo.buildings, costs=demo.costs, options=options)
     again = plan_visits(chosen, demo.buildings, costs=demo.costs, options=options)
+    # Equal plans of all 30 households (visited or dropped), not two empty ones.
+    assert first.metrics.visited > 0
+    assert first.metrics.visited + first.metrics.dropped == len(chosen) == 30
     pd.testing.assert_frame_equal(first.stops, again.stops)
     pd.testing.assert_frame_equal(first.dropped, again.dropped)
 
