@@ -84,6 +84,7 @@ def test_a_work_budget_repeats_for_a_seed() -> None:
         solve(problem, budget=Budget.seconds(30.0, max_solutions=400), workers=2, seed=4).best
         for _ in range(2)
     ]
+    assert sorted(v for r in runs[0].routes for v in r) == list(range(12))
     assert runs[0].routes == runs[1].routes and runs[0].objective == runs[1].objective
 
 
