@@ -18,9 +18,10 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import login, make_app
-from web import create_app, store
+from web import create_app
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.jobs.queue import TASKS, JobLimitError, ThreadJobQueue
+from web.storage.engine import open_engine, session_factory
 from web.storage.models import Community, JobRecord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,8 +102,8 @@ def _app_with(db: Path, **config: Any) -> Flask:
 
 
 def test_worker_turns_go_round_the_communities(accounts_copy: Path, gate: Gate) -> None:
-    engine = store.open_engine(accounts_copy)
-    queue = ThreadJobQueue(store.session_factory(engine), workers=1, cap=10)
+    engine = open_engine(accounts_copy)
+    queue = ThreadJobQueue(session_factory(engine), workers=1, cap=10)
     first = queue.submit(1, "gate", {"n": 1})
     _wait(lambda: gate.ran == [(1, 1)], "community 1's first job to start")
     for n in (2, 3, 4):
@@ -121,8 +122,8 @@ def test_worker_turns_go_round_the_communities(accounts_copy: Path, gate: Gate) 
 def test_a_cancelled_queued_job_never_starts_and_frees_its_place(
     accounts_copy: Path, gate: Gate
 ) -> None:
-    engine = store.open_engine(accounts_copy)
-    queue = ThreadJobQueue(store.session_factory(engine), workers=1, cap=2)
+    engine = open_engine(accounts_copy)
+    queue = ThreadJobQueue(session_factory(engine), workers=1, cap=2)
     queue.submit(1, "gate", {"n": 1})
     waiting = queue.submit(1, "gate", {"n": 2})
     _wait(lambda: len(gate.ran) == 1, "the first job to start")
@@ -137,8 +138,8 @@ def test_a_cancelled_queued_job_never_starts_and_frees_its_place(
 
 
 def test_jobs_queued_before_a_restart_run_after_it(accounts_copy: Path, gate: Gate) -> None:
-    engine = store.open_engine(accounts_copy)
-    sessions = store.session_factory(engine)
+    engine = open_engine(accounts_copy)
+    sessions = session_factory(engine)
     with sessions() as session:
         # what a stopped server left: one job queued, one running in a process now gone
         queued = JobRecord(community_id=2, kind="gate", params='{"n": 7}')
@@ -162,8 +163,8 @@ def test_jobs_queued_before_a_restart_run_after_it(accounts_copy: Path, gate: Ga
 def test_a_job_of_a_community_without_a_role_answers_404_like_a_missing_one(
     accounts_copy: Path,
 ) -> None:
-    engine = store.open_engine(accounts_copy)
-    with store.session_factory(engine)() as session:
+    engine = open_engine(accounts_copy)
+    with session_factory(engine)() as session:
         row = JobRecord(community_id=1, kind="territories", params="{}", status="done")
         session.add(row)
         session.commit()

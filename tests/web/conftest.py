@@ -11,11 +11,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from web import create_app, store
+from web import create_app
 from web.auth.users import create_user, grant
 from web.cli import DEMO_COMMUNITY, main
 from web.demo import DEMO_PASSWORD, DEMO_USER
-from web.storage.engine import database_url
+from web.storage import frames
+from web.storage.engine import database_url, open_engine, session_factory
 
 PASSWORD = "correct-horse-1"
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -41,11 +42,11 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def accounts_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database plus a second community B and one account per role."""
     path = copy_db(demo_db, tmp_path_factory.mktemp("accounts") / "accounts.db")
-    engine = store.open_engine(path)
-    with store.session_factory(engine)() as session:
-        demo = store.find_community(session, DEMO_COMMUNITY)
+    engine = open_engine(path)
+    with session_factory(engine)() as session:
+        demo = frames.find_community(session, DEMO_COMMUNITY)
         assert demo is not None
-        other = store.get_or_create_community(session, "社区B")
+        other = frames.get_or_create_community(session, "社区B")
         create_user(session, "admin", PASSWORD, admin=True)
         grant(session, create_user(session, "viewer", PASSWORD), demo, "viewer")
         grant(session, create_user(session, "coord_b", PASSWORD), other, "coordinator")
@@ -117,9 +118,9 @@ def client(app: Flask) -> FlaskClient:
 def empty_db(tmp_path: Path) -> Path:
     """A new database: one empty community and its coordinator ``coord``."""
     path = tmp_path / "empty.db"
-    engine = store.open_engine(path)
-    with store.session_factory(engine)() as session:
-        community = store.get_or_create_community(session, "新社区")
+    engine = open_engine(path)
+    with session_factory(engine)() as session:
+        community = frames.get_or_create_community(session, "新社区")
         grant(session, create_user(session, "coord", PASSWORD), community, "coordinator")
         session.commit()
     engine.dispose()

@@ -17,12 +17,22 @@ from web.db import get_session
 from web.field import tasks as field_tasks
 from web.imports import tasks as import_tasks
 from web.jobs import JobState, get_queue
+from web.links import public_base
+from web.patrols import tasks as patrol_tasks
+from web.patrols import views as patrol_views
+from web.patrols.operations import PatrolRequest
 from web.plans import publish
-from web.schema import MoveBody, PlanBody, body
+from web.schema import BodyError, MoveBody, PlanBody, body, json_body
 from web.storage import frames
 from web.storage.models import Community, TerritoryPlanRecord
 from web.territory import service, tasks
 from web.territory.views import download, plan_or_404
+from web.visits import tasks as visit_tasks
+from web.visits import views as visit_views
+from web.visits.operations import VisitRequest, check_teams
+
+PATROL_FIELDS = ("routes", "slot_minutes", "weeks", "slots_per_day", "time_limit_s", "seed")
+VISIT_FIELDS = ("team", "start", "end", "time_limit_s", "seed")
 
 
 def _community_json(community: Community) -> dict[str, Any]:
@@ -149,6 +159,60 @@ def publish_plan(community_id: int, plan_id: int) -> Response:
     publish(get_session(), record)
     job = field_tasks.start(get_queue(), found, field_tasks.route_options(current_app.config))
     return jsonify(_plan_json(record) | {"routes_job": job})
+
+
+def _fields(allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON body as an object of the ``allowed`` fields only; BodyError otherwise."""
+    values = json_body()
+    if not isinstance(values, dict):
+        raise BodyError([("body", "a JSON object")])
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise BodyError([(name, "not a field of this request") for name in unknown])
+    return values
+
+
+def _accepted(job_id: int) -> tuple[Response, int]:
+    """202 with the job's state and its address."""
+    state = get_queue().state(job_id)
+    assert state is not None
+    response = jsonify(state.to_json())
+    response.headers["Location"] = url_for(".job", job_id=job_id)
+    return response, 202
+
+
+@bp.post("/communities/<int:community_id>/patrols")
+@login_required
+def patrols(community_id: int) -> tuple[Response, int]:
+    """Start a patrol job (street routes, rota, PDFs); answers 202 with the job at once.
+
+    The body is checked by ``PatrolRequest.parse``, as the patrol page's form is.
+    """
+    found = community_for(community_id, edit=True)
+    try:
+        patrol_request = PatrolRequest.parse(_fields(PATROL_FIELDS))
+    except ValueError as error:
+        return jsonify({"error": str(error)}), 400
+    job_id = patrol_tasks.start(
+        get_queue(), found, patrol_request, patrol_views.root(), public_base()
+    )
+    return _accepted(job_id)
+
+
+@bp.post("/communities/<int:community_id>/visit-plans")
+@login_required
+def visit_plans(community_id: int) -> tuple[Response, int]:
+    """Start a visit job (sessions of stops per team); answers 202 with the job at once.
+
+    The body is checked by ``VisitRequest.parse``, as the visit page's form is.
+    """
+    found = community_for(community_id, edit=True)
+    try:
+        visit_request = VisitRequest.parse(_fields(VISIT_FIELDS))
+        check_teams(get_session(), found, visit_request)
+    except ValueError as error:
+        return jsonify({"error": str(error)}), 400
+    return _accepted(visit_tasks.start(get_queue(), found, visit_request, visit_views.root()))
 
 
 def _job_state(job_id: int, *, edit: bool = False) -> JobState:

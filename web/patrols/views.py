@@ -25,6 +25,7 @@ from web.jobs import get_queue
 from web.jobs.queue import latest_job
 from web.links import public_base
 from web.patrols import bp, tasks
+from web.patrols.operations import PatrolRequest
 from web.patrols.pages import exports_root
 
 # The route sheets' phone pages (web.patrols.phone) open from a printed QR code: no log-in,
@@ -63,7 +64,7 @@ def generate(community_id: int) -> Response:
     """Start a patrol job."""
     community = community_for(community_id, edit=True)
     try:
-        patrol_request = tasks.PatrolRequest.parse(request.form)
+        patrol_request = PatrolRequest.parse(request.form)
     except ValueError as error:
         flash(str(error), "error")
     else:

@@ -28,6 +28,7 @@ from web.jobs.queue import latest_job
 from web.storage import frames
 from web.storage.models import Community
 from web.visits import bp, tasks
+from web.visits.operations import VisitRequest, check_teams, plan_teams
 
 # Only these columns reach the page: no name, phone, tag or request.
 _STOP_COLUMNS = ["seq", "building_id", "floor", "unit", "arrival", "departure"]
@@ -39,7 +40,8 @@ def _logged_in() -> None:
     """Every visit page needs a logged-in user."""
 
 
-def _root() -> Path:
+def root() -> Path:
+    """The folder holding the visit jobs' files, one folder per job."""
     return Path(
         current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports"
     )
@@ -82,7 +84,7 @@ def show(community_id: int) -> str:
         "visits/show.html",
         community=community,
         job=job,
-        teams=tasks.plan_teams(get_session(), community),
+        teams=plan_teams(get_session(), community),
         **tables,
     )
 
@@ -92,14 +94,12 @@ def generate(community_id: int) -> Response:
     """Start a visit job."""
     community = community_for(community_id, edit=True)
     try:
-        visit_request = tasks.VisitRequest.parse(request.form)
-        unknown = set(visit_request.teams) - set(tasks.plan_teams(get_session(), community))
-        if unknown:
-            raise ValueError(_("没有这个队伍：%(t)s", t=", ".join(sorted(unknown))))
+        visit_request = VisitRequest.parse(request.form)
+        check_teams(get_session(), community, visit_request)
     except ValueError as error:
         flash(str(error), "error")
     else:
-        tasks.start(get_queue(), community, visit_request, _root())
+        tasks.start(get_queue(), community, visit_request, root())
         flash(_("已开始计算入户路线"), "info")
     return redirect(url_for(".show", community_id=community.id))
 
