@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from routing.territories import TerritoryOptions
+from routing.territories import Progress, TerritoryOptions
 from web.auth.users import create_user, grant, set_password
 from web.field.routes import RouteOptions
 from web.field.tasks import prepare_routes
@@ -32,7 +32,9 @@ class DemoLogin:
     routes: int
 
 
-def finish_demo(db: str, community_name: str, time_limit_s: float) -> DemoLogin:
+def finish_demo(
+    db: str, community_name: str, time_limit_s: float, progress: Progress | None = None
+) -> DemoLogin:
     """Add the demo coordinator to ``community_name``, publish a first plan, store its routes.
 
     Parameters
@@ -43,6 +45,8 @@ def finish_demo(db: str, community_name: str, time_limit_s: float) -> DemoLogin:
         The imported demo community.
     time_limit_s : float
         The planner's time budget.
+    progress : callable(fraction, message), optional
+        The territory planner's progress (the command's bar).
     """
     engine = open_engine(db)
     with session_factory(engine)() as session:
@@ -57,7 +61,11 @@ def finish_demo(db: str, community_name: str, time_limit_s: float) -> DemoLogin:
         grant(session, user, community, "coordinator")
         session.commit()
         _plan, record = plan_community(
-            session, community, options=TerritoryOptions(time_limit_s=time_limit_s), fresh=True
+            session,
+            community,
+            options=TerritoryOptions(time_limit_s=time_limit_s),
+            fresh=True,
+            progress=progress,
         )
         publish(session, record)
         plan_id = record.id

@@ -105,6 +105,9 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo database: Helsinki map, generated register and roster, then the matrix."""
+    from routing.territories import TerritoryOptions
+
+    check(lambda: TerritoryOptions(time_limit_s=args.time_limit))  # before the import
     db = Path(args.db)
     if "://" not in args.db and db.exists():
         db.unlink()
@@ -126,7 +129,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return code
     from web.demo import finish_demo
 
-    login = finish_demo(args.db, DEMO_COMMUNITY, args.time_limit)
+    with progress_bar("territories") as progress:
+        login = finish_demo(args.db, DEMO_COMMUNITY, args.time_limit, progress)
     print(f"published plan {login.plan_id} with {login.routes} team routes")
     print(f"demo log-in (demo only): user {login.username!r}, password {login.password!r}")
     return 0

@@ -500,6 +500,8 @@ def test_plan_patrols_options_out_of_range_are_one_line(
         ("plan-visits", ["--max-solutions", "0"], "solutions must be a whole number in 1.."),
         ("plan-visits", ["--out"], "argument --out: expected one argument"),
         ("plan-territories", ["--tolerance", "2"], "tolerance must be in [0, 1)"),
+        ("plan-territories", ["--teams", "0"], "expected a whole number >= 1, got '0'"),
+        ("demo", ["--time-limit", "0"], "time_limit_s must be > 0, got 0"),
         ("form-teams", ["--size", "0"], "team size must be a whole number >= 1, got 0"),
         ("import", ["--bbox", "1,2,3"], "expected W,S,E,N as four numbers"),
         ("matrix", ["--community", "nowhere"], "no community 'nowhere' in this database"),
@@ -514,13 +516,15 @@ def test_every_commands_refusals_are_one_line_and_exit_1(
     message: str,
 ) -> None:
     out = ["--out", str(tmp_path / "o")] if command.startswith("plan-") else []
+    # demo rebuilds its database: never the shared one, even when the check were missing
+    db = tmp_path / "new.db" if command == "demo" else demo_db
     before = _digest(demo_db)
-    assert main([command, "--db", str(demo_db), *out, *options]) == 1
+    assert main([command, "--db", str(db), *out, *options]) == 1
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"redvest {command}: "), captured.err
     assert message in lines[0] and "Traceback" not in captured.err + captured.out
-    assert not (tmp_path / "o").exists()
+    assert not (tmp_path / "o").exists() and not (tmp_path / "new.db").exists()
     assert _digest(demo_db) == before
 
 
