@@ -135,7 +135,7 @@ def export_patrols(
         The kind's configuration (checklist, times, frequency); default
         ``default_kind(request.kind, request.lang)``.
     progress : callable(fraction, message), optional
-        Called between the steps and per route sheet.
+        Called between the steps and before each route sheet.
 
     Returns
     -------
@@ -191,7 +191,7 @@ def export_patrols(
     )
     teams, slot_of = sheet_teams(rota), slot_labels_of(plan, slots)
     for done, route in enumerate(plan.routes):
-        report(0.7 + 0.25 * done / len(plan.routes), f"route sheet {route.route_id}")
+        report(0.7 + 0.25 * done / len(plan.routes), "writing files")
         files.append(
             route_sheet_pdf(
                 plan,
