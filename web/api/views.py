@@ -177,7 +177,7 @@ def _accepted(job_id: int) -> tuple[Response, int]:
     state = get_queue().state(job_id)
     assert state is not None
     response = jsonify(state.to_json())
-    response.headers["Location"] = url_for(".job", job_id=job_id)
+    response.headers["Location"] = url_for("api.job", job_id=job_id)
     return response, 202
 
 
