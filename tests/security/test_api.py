@@ -274,4 +274,4 @@ def test_an_import_jobs_problems_are_for_editors_only(app_rw: Flask) -> None:
     coordinator, _ = _coordinator(app_rw)
     shown = coordinator.get(f"/api/v1/jobs/{job_id}")
     assert shown.status_code == 200
-    assert shown.get_json()["result"] == result
+    assert shown.get_json()["problems"] == result["problems"]
