@@ -249,8 +249,10 @@ def test_serve_answers_on_the_given_port(demo_copy: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
+        # a wait for start-up, not a speed check: a loaded machine imports slowly
+        deadline = time.monotonic() + 180
         while True:
+            assert server.poll() is None, "the server exited before answering"
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as page:
                     assert page.status == 200
