@@ -45,6 +45,10 @@ class TerritoryOptions:
         Neighbouring teams re-optimised together by one CP-SAT improvement step.
     window_work : float
         CP-SAT deterministic-time limit of one improvement step (≈ seconds on one core).
+    max_work : float or None
+        CP-SAT deterministic seconds all improvement steps together may use; None = a
+        quarter of ``time_limit_s``. With a ``time_limit_s`` long enough to act only as
+        a guard, a run ends on this work budget and gives the same plan under any load.
     """
 
     tolerance: float = 0.05
@@ -56,6 +60,7 @@ class TerritoryOptions:
     move_weight_m: float = 50.0
     window_teams: int = 2
     window_work: float = 0.05
+    max_work: float | None = None
 
     def __post_init__(self) -> None:
         _check(0.0 <= self.tolerance < 1.0, "tolerance must be in [0, 1)", self.tolerance)
@@ -70,6 +75,8 @@ class TerritoryOptions:
             self.window_teams,
         )
         _check(self.window_work > 0, "window_work must be > 0", self.window_work)
+        if self.max_work is not None:
+            _check(self.max_work > 0, "max_work must be > 0 or None", self.max_work)
 
 
 @dataclass(frozen=True)
