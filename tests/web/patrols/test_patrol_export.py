@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import icalendar
@@ -88,7 +89,12 @@ def test_area_file_is_read_as_one_wgs84_polygon(tmp_path: Path) -> None:
 
 
 # One solution per route search (the dynamic programme's split): plans that repeat.
-REPEATABLE = {"time_limit_s": 30.0, "max_solutions": 1, "weeks": 1, "start_date": MONDAY}
+REPEATABLE: dict[str, Any] = {
+    "time_limit_s": 30.0,
+    "max_solutions": 1,
+    "weeks": 1,
+    "start_date": MONDAY,
+}
 
 
 @pytest.fixture(scope="module")
@@ -198,13 +204,14 @@ def test_building_patrols_check_every_floor_once(demo_db: Path, tmp_path: Path) 
 
 def test_bad_patrol_options_are_refused_before_planning(demo_db: Path, tmp_path: Path) -> None:
     edges, buildings, teams = stored(demo_db)
-    for options, message in [
+    refused: list[tuple[dict[str, Any], str]] = [
         ({"routes": None}, "need --routes K, --slot-minutes N, or both"),
         ({"routes": 2, "slot_minutes": 5}, "--slot-minutes must be in 10..720"),
         ({"kind": "building", "routes": 2}, "--buildings"),
         ({"kind": "checkpoints"}, "--checkpoints FILE"),
         ({"kind": "river", "routes": 2}, "--kind must be one of"),
-    ]:
+    ]
+    for options, message in refused:
         with pytest.raises(ValueError, match=message):
             export_patrols(edges, buildings, teams, tmp_path, **options)
     with pytest.raises(InputError, match="unknown building id"):

@@ -36,10 +36,10 @@ def test_formed_teams_live_closer_together_than_the_roster(
     demo_frames: tuple[pd.DataFrame, object],
 ) -> None:
     volunteers, buildings = demo_frames
-    labels = form_teams(volunteers, buildings)  # type: ignore[arg-type]
+    labels = form_teams(volunteers, buildings)
     sizes = labels.value_counts()
     assert len(sizes) == 100 and set(sizes) == {3}
-    xy = _homes_xy(volunteers, buildings)  # type: ignore[arg-type]
+    xy = _homes_xy(volunteers, buildings)
 
     def mean_spread(teams: pd.Series) -> float:
         groups = pd.Series(np.arange(len(teams))).groupby(teams.to_numpy())
@@ -67,7 +67,7 @@ def test_page_forms_teams_and_moves_a_member(demo_copy: Path) -> None:
         assert community is not None
         volunteers = frames.load_volunteers(session, community)
         assert set(volunteers["team_id"].value_counts()) == {3}
-        member = session.scalars(frames.select(frames.Volunteer).limit(1)).one()  # type: ignore[attr-defined]
+        member = session.scalars(frames.select(frames.Volunteer).limit(1)).one()
         member_id = member.id
     moved = client.post(
         f"/communities/1/volunteers/{member_id}/team",
