@@ -64,8 +64,8 @@ def test_pagination_links_walk_the_lists(client: FlaskClient) -> None:
     assert len(page2) == PAGE_SIZE and not set(page1) & set(page2)
     assert "第 26–50 条，共 483 条" in second
     # moving the buildings keeps the teams where they were, and back again
-    teams = _body_rows(first, "teams")
-    assert len(teams) == PAGE_SIZE and _body_rows(second, "teams") == teams
+    team_rows = _body_rows(first, "teams")
+    assert len(team_rows) == PAGE_SIZE and _body_rows(second, "teams") == team_rows
     back = client.get(_links(second)["buildings-prev"]).get_data(as_text=True)
     assert _body_rows(back, "buildings") == page1
     last = client.get(links["buildings-last"]).get_data(as_text=True)
