@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from routing.territories import Pin, TerritoryOptions, TerritoryPlan, plan_territories
+from routing.territories import Pin, TerritoryOptions, TerritoryPlan
 from tests.routing.territories.support import (
     Community,
     assert_balanced,
@@ -17,17 +17,8 @@ from tests.routing.territories.support import (
 def pinned_plan(
     community: Community, pins: Sequence[Pin | tuple[str, int, int, str]]
 ) -> TerritoryPlan:
-    return plan_territories(
-        community.households,
-        community.buildings,
-        community.teams,
-        matrix=community.matrix,
-        params=community.params,
-        # the work a 2 s run is allowed, the clock only a guard: the same plan under load
-        options=TerritoryOptions(time_limit_s=120.0, max_work=0.5),
-        pins=pins,
-        homes=community.homes,
-    )
+    # the work a 2 s run is allowed, the clock only a guard: the same plan under load
+    return community.plan(TerritoryOptions(time_limit_s=120.0, max_work=0.5), pins=pins)
 
 
 def pinned_rows(plan: TerritoryPlan, pin: Pin) -> pd.DataFrame:
