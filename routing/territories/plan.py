@@ -164,7 +164,8 @@ def plan_with_workload(
     clock.tick(0.3, "balancing")
     repair_balance(state, deadline, job.seed_site)
     work = options.window_work
-    budget = Budget(WORK_SHARE * options.time_limit_s, deadline)
+    max_work = options.max_work
+    budget = Budget(WORK_SHARE * options.time_limit_s if max_work is None else max_work, deadline)
     rebalance(state, budget, options.seed, work, job.seed_site, clock.step)
     if not job.previous:
         # Re-planning moves only what balance needs: no moves for compactness alone.

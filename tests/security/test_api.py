@@ -102,7 +102,7 @@ def _urls_with_ids(app: Flask) -> list[tuple[str, str]]:
         path = rule.rule
         for name in rule.arguments:
             path = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(values[name]), path)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             found.append((method, path))
     return found
 

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
 from tests.web.support import community_session, data_digest
-from tests.web.uploads import import_files, post_import, table_rows
+from tests.web.uploads import Upload, import_files, post_import, table_rows
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
 
@@ -60,7 +60,7 @@ def test_bad_file_among_good_ones_stores_none_of_them(demo_copy: Path) -> None:
 def test_good_files_are_stored_by_the_job(empty_db: Path) -> None:
     client = make_app(empty_db).test_client()
     token = login(client, "coord")
-    files = {
+    files: dict[str, Upload] = {
         "buildings": (GOOD / "buildings.geojson", "buildings.geojson"),
         "households": (GOOD / "households_zh_utf8bom.csv", "households.csv"),
         "volunteers": (GOOD / "volunteers.csv", "volunteers.csv"),
