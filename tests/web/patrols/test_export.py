@@ -208,14 +208,15 @@ def test_building_patrols_check_every_floor_once(demo_db: Path, tmp_path: Path) 
 
 
 def test_bad_patrol_options_are_refused_before_planning(demo_db: Path, tmp_path: Path) -> None:
-    for options, message in [
+    refused: list[tuple[dict[str, Any], str]] = [
         ({"routes": None}, "need a number of routes, slot minutes, or both"),
         ({"routes": 2, "slot_minutes": 5}, "slot minutes must be a whole number in 10..720, got 5"),
         ({"kind": "building", "routes": 2}, "building ids go with kind building"),
         ({"kind": "checkpoints"}, "a checkpoints file goes with kind checkpoints"),
         ({"kind": "river", "routes": 2}, "kind must be one of street, checkpoints, building"),
         ({"routes": 2, "weeks": 0}, "weeks must be a whole number in 1..53, got 0"),
-    ]:
+    ]
+    for options, message in refused:
         with pytest.raises(ValueError, match=message):
             PatrolRequest(**options)
     edges, buildings, teams = stored(demo_db)
