@@ -216,7 +216,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 def cmd_form_teams(args: argparse.Namespace) -> int:
     """Form teams as the teams page does (close homes, mixed skills) and store them."""
-    from web.teams.forming import FormingOptions
+    from routing.teams import FormingOptions
     from web.teams.service import form_automatically
 
     try:

@@ -157,7 +157,7 @@ def test_prune_keeps_visit_records_and_the_plans_phones_may_show(field_app: Flas
         assert tasks.plans_to_keep(session, community) == [1, drafts[-1]]
         published = session.get(TerritoryPlanRecord, drafts[0])
         assert published is not None
-        publish_plan(session, community, published, None)  # routes left to the phones
+        publish_plan(session, community, published, routes=None)
         # the previous published plan stays: phones may still send records for its stops
         assert tasks.plans_to_keep(session, community) == [1, drafts[0], drafts[-1]]
         assert prune(session, community, [drafts[0]]) == 100
