@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from routing.tour import improve_path, nearest_neighbour
 
-# Columns of the sweep's stops, in the order a phone route stores them.
+# Columns of the sweep's stops: those a team's phone route stores, in its order.
 SWEEP_COLUMNS: Final = (
     "session",
     "seq",

@@ -19,25 +19,14 @@ from routing.network import WalkingNetwork
 from routing.territories import Progress
 from routing.visits.gpx import Waypoint, gpx_document
 from routing.visits.result import stop_name
-from routing.visits.sweep import sweep_stops
+from routing.visits.sweep import SWEEP_COLUMNS, sweep_stops
 from web.plans import load_assignment
 from web.storage import frames
 from web.storage.models import Community, FieldPath, FieldStop, TerritoryPlanRecord
 
 log = logging.getLogger(__name__)
 SOLVERS = ("visits", "sweep")
-_STOP_FIELDS = (
-    "session",
-    "seq",
-    "household_id",
-    "building_id",
-    "label",
-    "floor",
-    "unit",
-    "lon",
-    "lat",
-    "arrival",
-)
+_STOP_FIELDS = SWEEP_COLUMNS  # a sweep's stops are stored as they come
 
 
 @dataclass(frozen=True)
