@@ -110,18 +110,11 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web.api import bp as api_bp
-    from web.auth import bp as auth_bp
-    from web.community import bp as community_bp
-    from web.field import bp as field_bp
-    from web.imports import bp as imports_bp
-    from web.patrols import bp as patrols_bp
-    from web.teams import bp as teams_bp
-    from web.territory import bp as territory_bp
-    from web.visits import bp as visits_bp
+    from web import api, auth, community, field, imports, patrols, teams, territory, visits
 
-    for bp in (auth_bp, community_bp, imports_bp, teams_bp, territory_bp, patrols_bp, api_bp,
-               field_bp, visits_bp):  # fmt: skip
+    for bp in (auth.bp, community.communities_bp, community.bp, imports.bp, teams.bp,
+               territory.bp, patrols.bp, patrols.phone_bp, api.bp, field.bp, field.phone_bp,
+               visits.bp):  # fmt: skip
         app.register_blueprint(bp)
 
 

@@ -5,23 +5,25 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import abort, current_app, jsonify, url_for
+from flask import abort, current_app, jsonify, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from web.api import bp
+from web.api import bp, community_bp
 from web.api.openapi import document
-from web.auth.access import community_for, user
+from web.auth.access import community_for, may_edit, user
 from web.auth.users import communities_of, role_in
 from web.db import get_session
-from web.field import tasks as field_tasks
+from web.field import records, stream
+from web.field.coordinator import shown
+from web.field.tasks import route_options
 from web.imports import tasks as import_tasks
 from web.jobs import JobState, get_queue
-from web.plans import publish
 from web.schema import MoveBody, PlanBody, body
+from web.scope import community, editor
 from web.storage import frames
 from web.storage.models import Community, TerritoryPlanRecord
-from web.territory import service, tasks
+from web.territory import operations, service, tasks
 from web.territory.views import download, plan_or_404
 
 
@@ -52,28 +54,25 @@ def communities() -> Response:
     return jsonify([_community_json(c) for c in communities_of(get_session(), user())])
 
 
-@bp.get("/communities/<int:community_id>")
-@login_required
-def community(community_id: int) -> Response:
+@community_bp.get("")
+def counts() -> Response:
     """A community's counts."""
-    found = community_for(community_id)
+    found = community()
     return jsonify(_community_json(found) | {"counts": frames.counts(get_session(), found)})
 
 
-@bp.get("/communities/<int:community_id>/plans")
-@login_required
-def plans(community_id: int) -> Response:
+@community_bp.get("/plans")
+def plans() -> Response:
     """The community's plans, newest first."""
-    found = community_for(community_id)
+    found = community()
     return jsonify([_plan_json(r) for r in service.history(get_session(), found)])
 
 
-@bp.get("/communities/<int:community_id>/plans/<int:plan_id>")
-@login_required
-def plan(community_id: int, plan_id: int) -> Response:
+@community_bp.get("/plans/<int:plan_id>")
+def plan(plan_id: int) -> Response:
     """A plan's workload table, balance figures, bands and changes."""
-    found = community_for(community_id)
-    view = service.plan_view(get_session(), found, plan_or_404(found, plan_id))
+    found = community()
+    view = service.plan_view(get_session(), found, plan_or_404(plan_id))
     b = view.balance
     return jsonify(
         _plan_json(view.record)
@@ -94,21 +93,20 @@ def plan(community_id: int, plan_id: int) -> Response:
     )
 
 
-@bp.get("/communities/<int:community_id>/plans/<int:plan_id>/territories.geojson")
-@login_required
-def plan_geojson(community_id: int, plan_id: int) -> Response:
+@community_bp.get("/plans/<int:plan_id>/territories.geojson")
+def plan_geojson(plan_id: int) -> Response:
     """The plan's team areas as GeoJSON (WGS84)."""
-    return download(community_id, plan_id, "geojson")
+    return download(plan_id, "geojson")
 
 
-@bp.post("/communities/<int:community_id>/plans")
-@login_required
-def generate(community_id: int) -> tuple[Response, int]:
+@community_bp.post("/plans")
+@editor
+def generate() -> tuple[Response, int]:
     """Start a territory job; answers 202 with the job at once."""
-    found = community_for(community_id, edit=True)
+    found = community()
     try:
         values = body(PlanBody)
-        plan_request = tasks.PlanRequest(
+        plan_request = operations.PlanRequest(
             tolerance=values.tolerance_pct / 100.0,
             time_limit_s=values.time_limit_s or current_app.config["PLAN_TIME_LIMIT_S"],
             seed=values.seed,
@@ -120,35 +118,48 @@ def generate(community_id: int) -> tuple[Response, int]:
     state = get_queue().state(job_id)
     assert state is not None
     response = jsonify(state.to_json())
-    response.headers["Location"] = url_for(".job", job_id=job_id)
+    response.headers["Location"] = url_for("api.job", job_id=job_id)
     return response, 202
 
 
-@bp.post("/communities/<int:community_id>/plans/<int:plan_id>/moves")
-@login_required
-def move(community_id: int, plan_id: int) -> tuple[Response, int]:
+@community_bp.post("/plans/<int:plan_id>/moves")
+@editor
+def move(plan_id: int) -> tuple[Response, int]:
     """Move a band to another team (pinned); answers 201 with the new draft plan."""
-    found = community_for(community_id, edit=True)
-    record = plan_or_404(found, plan_id)
+    found = community()
+    record = plan_or_404(plan_id)
     try:
         values = body(MoveBody)
-        new = service.move_band(
-            get_session(), found, record, values.building_id, values.from_team, values.to_team
-        )
+        move_request = operations.MoveRequest(values.building_id, values.from_team, values.to_team)
+        new = operations.move_band(get_session(), found, record, move_request)
     except ValueError as error:
         return jsonify({"error": str(error)}), 400
     return jsonify(_plan_json(new)), 201
 
 
-@bp.post("/communities/<int:community_id>/plans/<int:plan_id>/publish")
-@login_required
-def publish_plan(community_id: int, plan_id: int) -> Response:
+@community_bp.post("/plans/<int:plan_id>/publish")
+@editor
+def publish_plan(plan_id: int) -> Response:
     """Publish a plan; a job stores every team's route (``routes_job``)."""
-    found = community_for(community_id, edit=True)
-    record = plan_or_404(found, plan_id)
-    publish(get_session(), record)
-    job = field_tasks.start(get_queue(), found, field_tasks.route_options(current_app.config))
-    return jsonify(_plan_json(record) | {"routes_job": job})
+    record = plan_or_404(plan_id)
+    routes = route_options(current_app.config)
+    done = operations.publish_plan(get_session(), community(), record, routes, queue=get_queue())
+    return jsonify(_plan_json(record) | {"routes_job": done.routes_job})
+
+
+@community_bp.get("/visits")
+def visits() -> Response:
+    """The community's visit records, newest first; ``?after=<id>`` only newer ones."""
+    try:
+        after = stream.resume_point(None, request.args.get("after"))
+    except ValueError as error:
+        abort(400, str(error))
+    if after is None:
+        found = records.recent(get_session(), community().id, limit=1000)
+    else:
+        found = stream.newer(get_session(), community().id, after)[::-1]
+    render = shown(may_edit())
+    return jsonify([render(r) for r in found])
 
 
 def _job_state(job_id: int, *, edit: bool = False) -> JobState:

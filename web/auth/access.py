@@ -1,4 +1,4 @@
-"""Who may open what: every community page and API call goes through ``community_for``."""
+"""Who may open what: the role check behind every community URL (``web.scope``) and job."""
 
 from __future__ import annotations
 

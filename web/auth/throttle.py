@@ -81,11 +81,6 @@ def login_limits(view: View) -> View:
     return view
 
 
-def public_limits(endpoints: frozenset[str]) -> Callable[[], bool]:
-    """The ``exempt_when`` of a blueprint limit that counts only ``endpoints``."""
-    return lambda: request.endpoint not in endpoints
-
-
 def public_page_limit() -> str:
     """The limit of anonymous pages per address (``PUBLIC_PAGE_LIMIT``)."""
     return str(current_app.config["PUBLIC_PAGE_LIMIT"])

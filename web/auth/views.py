@@ -31,7 +31,7 @@ def _safe_next(target: str | None) -> str:
     # Only same-site paths: an open redirect would let a link send people elsewhere.
     if target and target.startswith("/") and not urlsplit(target).netloc:
         return target
-    return url_for("community.index")
+    return url_for("communities.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -7,27 +7,28 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from web.auth.access import community_for, sees_personal, user
+from web.auth.access import sees_personal, user
 from web.auth.users import communities_of
-from web.community import bp
+from web.community import bp, communities_bp
 from web.community.maps import buildings_map
 from web.community.overview import floor_breakdown, overview, shown_plan
 from web.db import get_session
 from web.headers import csp_nonce
 from web.plans import latest_plan, load_assignment
+from web.scope import community
 from web.storage import frames
 from web.territory.maps import plan_map
 from web.territory.service import team_ids
 from web.tiles import tiles
 
 
-@bp.before_request
+@communities_bp.before_request
 @login_required
 def _logged_in() -> None:
-    """Every community page needs a logged-in user."""
+    """The list of communities needs a logged-in user (``bp`` checks its own)."""
 
 
-@bp.get("/")
+@communities_bp.get("/")
 def index() -> Response | str:
     """Open the user's only community, or list the communities the user may open."""
     communities = communities_of(get_session(), user())
@@ -36,7 +37,7 @@ def index() -> Response | str:
     return render_template("community/index.html", communities=communities)
 
 
-@bp.post("/communities")
+@communities_bp.post("/communities")
 def create() -> Response:
     """Add a community (admins only)."""
     if not user().is_admin:
@@ -44,31 +45,30 @@ def create() -> Response:
     name = request.form.get("name", "").strip()
     if not name or len(name) > 200:
         flash(_("请填写社区名称（最多 200 字）"), "error")
-        return redirect(url_for("community.index"))
-    community = frames.get_or_create_community(get_session(), name)
+        return redirect(url_for(".index"))
+    created = frames.get_or_create_community(get_session(), name)
     get_session().commit()
-    return redirect(url_for("community.show", community_id=community.id))
+    return redirect(url_for("community.show", community_id=created.id))
 
 
-@bp.get("/communities/<int:community_id>")
-def show(community_id: int) -> str:
+@bp.get("")
+def show() -> str:
     """The community page: figures, the map, and a page of each of its lists.
 
     Query parameters: ``q`` searches buildings (id, name) and teams (id, home building);
     ``page`` and ``team_page`` choose the page of each list.
     """
-    community = community_for(community_id)
     session = get_session()
     return render_template(
         "community/show.html",
         o=overview(
             session,
-            community,
+            community(),
             query=request.args.get("q", ""),
             building_page=_page_number("page"),
             team_page=_page_number("team_page"),
         ),
-        published=latest_plan(session, community, published=True),
+        published=latest_plan(session, community(), published=True),
     )
 
 
@@ -78,20 +78,19 @@ def _page_number(name: str) -> int:
     return int(text) if text.isdigit() and len(text) < 7 else 1
 
 
-@bp.get("/communities/<int:community_id>/map")
-def map_page(community_id: int) -> str:
+@bp.get("/map")
+def map_page() -> str:
     """The overview's map page (in an iframe): the shown plan's areas, else the buildings."""
-    community = community_for(community_id)
     session = get_session()
-    buildings = frames.load_buildings(session, community)
+    buildings = frames.load_buildings(session, community())
     if buildings.empty:
         abort(404)
     provider = tiles(current_app.config["MAP_TILES"], current_app.config["TIANDITU_KEY"])
-    record = shown_plan(session, community)
+    record = shown_plan(session, community())
     if record is None:
         return buildings_map(buildings, provider, _asset, csp_nonce())
     assignment = load_assignment(session, record)
-    teams = team_ids(session, community, assignment)
+    teams = team_ids(session, community(), record, assignment)
     return plan_map(buildings, assignment, teams, provider, _asset, csp_nonce())
 
 
@@ -100,16 +99,15 @@ def _asset(path: str) -> str:
     return url_for("static", filename=path)
 
 
-@bp.get("/communities/<int:community_id>/buildings/<building_id>")
-def building(community_id: int, building_id: str) -> str:
+@bp.get("/buildings/<building_id>")
+def building(building_id: str) -> str:
     """One building: its units floor by floor (contacts for coordinators only)."""
     session = get_session()
-    community = community_for(community_id)
-    buildings = frames.load_buildings(session, community)
+    buildings = frames.load_buildings(session, community())
     match = buildings[buildings["building_id"] == building_id]
     if match.empty:
         abort(404)
-    households = frames.load_households(session, community)
+    households = frames.load_households(session, community())
     personal = sees_personal()
     contacts = []
     if personal:
@@ -117,7 +115,7 @@ def building(community_id: int, building_id: str) -> str:
         contacts = mine.sort_values(["floor", "unit"], ascending=[False, True]).to_dict("records")
     return render_template(
         "community/building.html",
-        community=community,
+        community=community(),
         b=match.iloc[0],
         floors=floor_breakdown(households, building_id),
         contacts=contacts,

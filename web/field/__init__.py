@@ -2,6 +2,11 @@
 
 from flask import Blueprint
 
-bp = Blueprint("field", __name__)
+from web.scope import community_blueprint
+
+# The coordinator's side: team links, privacy switches, the records as they arrive.
+bp = community_blueprint("field", __name__, "/field", home="manage")
+# What a team's phone opens by its link: the token in the URL is the credential.
+phone_bp = Blueprint("team_phone", __name__, url_prefix="/t")
 
 from web.field import coordinator, sheets, views  # noqa: E402,F401  (registers the routes)

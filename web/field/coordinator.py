@@ -12,7 +12,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     make_response,
     redirect,
     render_template,
@@ -20,16 +19,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import login_required
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from web.auth.access import community_for, may_edit
+from web.auth.access import may_edit
 from web.db import get_session, sessions
 from web.field import bp, records, stream
 from web.field.tokens import create_link, is_live, revoke
 from web.links import external_url
+from web.scope import community, editor
 from web.storage import frames
 from web.storage.models import Community, FieldSettings, TeamLink, VisitRecord
 
@@ -84,59 +83,55 @@ def _page(community: Community, new: dict[str, Any] | None = None) -> str:
     )
 
 
-@bp.get("/communities/<int:community_id>/field")
-@login_required
-def manage(community_id: int) -> str:
+@bp.get("")
+def manage() -> str:
     """Team links, privacy switches and the visit records as they arrive."""
-    return _page(community_for(community_id))
+    return _page(community())
 
 
-@bp.post("/communities/<int:community_id>/field/links")
-@login_required
-def new_link(community_id: int) -> Response:
+@bp.post("/links")
+@editor
+def new_link() -> Response:
     """Make a team link and show it once, with its QR code (the token is not kept)."""
-    community = community_for(community_id, edit=True)
     team = request.form.get("team_id", "")
-    if team not in frames.load_team_ids(get_session(), community):
+    if team not in frames.load_team_ids(get_session(), community()):
         abort(400, "unknown team")
     try:
         token, link = create_link(
-            get_session(), community, team, float(request.form.get("days") or 30)
+            get_session(), community(), team, float(request.form.get("days") or 30)
         )
     except ValueError as error:
         abort(400, str(error))
-    url = external_url("field.phone", token=token)
+    url = external_url("team_phone.phone", token=token)
     new = {"team": team, "url": url, "qr": qr_svg(url), "link": link, "token": token}
-    response = make_response(_page(community, new))
+    response = make_response(_page(community(), new))
     # The raw token is on this page: no browser or proxy cache may keep it.
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.post("/communities/<int:community_id>/field/links/<int:link_id>/revoke")
-@login_required
-def revoke_link(community_id: int, link_id: int) -> Response:
+@bp.post("/links/<int:link_id>/revoke")
+@editor
+def revoke_link(link_id: int) -> Response:
     """Revoke a team link at once."""
-    community = community_for(community_id, edit=True)
     link = get_session().get(TeamLink, link_id)
-    if link is None or link.community_id != community.id:
+    if link is None or link.community_id != community().id:
         abort(404)
     revoke(get_session(), link)
     flash(_("链接已作废"), "info")
-    return redirect(url_for(".manage", community_id=community.id))
+    return redirect(url_for(".manage"))
 
 
-@bp.post("/communities/<int:community_id>/field/settings")
-@login_required
-def privacy(community_id: int) -> Response:
+@bp.post("/settings")
+@editor
+def privacy() -> Response:
     """Whether team pages show phones and requests of this community."""
-    community = community_for(community_id, edit=True)
-    settings = settings_of(community)
+    settings = settings_of(community())
     settings.show_phone = request.form.get("show_phone") == "1"
     settings.show_requests = request.form.get("show_requests") == "1"
     get_session().commit()
     flash(_("已保存"), "info")
-    return redirect(url_for(".manage", community_id=community.id))
+    return redirect(url_for(".manage"))
 
 
 def visit_json(record: VisitRecord) -> dict[str, Any]:
@@ -159,7 +154,7 @@ def visit_json(record: VisitRecord) -> dict[str, Any]:
 PERSONAL = ("vulnerable", "requests")
 
 
-def _shown(editor: bool) -> Callable[[VisitRecord], dict[str, Any]]:
+def shown(editor: bool) -> Callable[[VisitRecord], dict[str, Any]]:
     """``visit_json`` as the viewer may see it: ``PERSONAL`` fields for coordinators
     only (empty for viewers), on the page, in its stream and in the API."""
 
@@ -172,39 +167,20 @@ def _shown(editor: bool) -> Callable[[VisitRecord], dict[str, Any]]:
     return render
 
 
-@bp.get("/api/v1/communities/<int:community_id>/visits")
-@login_required
-def api_visits(community_id: int) -> Response:
-    """The community's visit records, newest first; ``?after=<id>`` only newer ones."""
-    community = community_for(community_id)
-    try:
-        after = stream.resume_point(None, request.args.get("after"))
-    except ValueError as error:
-        abort(400, str(error))
-    if after is None:
-        found = records.recent(get_session(), community.id, limit=1000)
-    else:
-        found = stream.newer(get_session(), community.id, after)[::-1]
-    render = _shown(may_edit())
-    return jsonify([render(r) for r in found])
-
-
-@bp.get("/communities/<int:community_id>/field/stream")
-@login_required
-def visit_stream(community_id: int) -> Response:
+@bp.get("/stream")
+def visit_stream() -> Response:
     """New visit records as Server-Sent Events; a reconnect resends from Last-Event-ID."""
-    community = community_for(community_id)
     try:
         after = stream.resume_point(request.headers.get("Last-Event-ID"), request.args.get("after"))
     except ValueError as error:
         abort(400, str(error))
     if after is None:
-        after = stream.newest_id(get_session(), community.id)
+        after = stream.newest_id(get_session(), community().id)
     body = stream.events(
         sessions(current_app),
-        community.id,
+        community().id,
         after,
-        _shown(may_edit()),
+        shown(may_edit()),
         stream.StreamOptions.from_config(current_app.config),
         current_app.extensions[_STREAMS],
     )

@@ -6,10 +6,8 @@ import hmac
 import io
 
 from flask import abort, current_app, request, send_file
-from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from web.auth.access import community_for
 from web.db import get_session
 from web.field import bp
 from web.field.routes import ensure, stops_of
@@ -19,32 +17,32 @@ from web.links import external_url
 from web.pdf.team_sheet import team_sheet_pdf
 from web.pdf.text import page_lang
 from web.plans import latest_plan
+from web.scope import community, editor
 from web.storage.models import TeamLink
 
 
-@bp.post("/communities/<int:community_id>/field/links/<int:link_id>/sheet")
-@login_required
-def team_sheet(community_id: int, link_id: int) -> Response:
+@bp.post("/links/<int:link_id>/sheet")
+@editor
+def team_sheet(link_id: int) -> Response:
     """The team's route sheet PDF; the link's token comes in the form body, never the URL."""
-    community = community_for(community_id, edit=True)
     session = get_session()
     link = session.get(TeamLink, link_id)
-    if link is None or link.community_id != community.id:
+    if link is None or link.community_id != community().id:
         abort(404)
     token = request.form.get("token", "")
     if not hmac.compare_digest(token_hash(token), link.token_hash):
         abort(403, "the token does not belong to this link")
     if not is_live(link):
         abort(404, "this link is revoked or expired")
-    plan = latest_plan(session, community, published=True)
+    plan = latest_plan(session, community(), published=True)
     if plan is None:
         abort(409, "no published plan yet: publish one before printing route sheets")
-    ensure(session, community, plan, link.team_id, route_options(current_app.config))
+    ensure(session, community(), plan, link.team_id, route_options(current_app.config))
     pdf = team_sheet_pdf(
         stops_of(session, plan.id, link.team_id),
         team=link.team_id,
-        url=external_url("field.phone", token=token),
-        title=community.name,
+        url=external_url("team_phone.phone", token=token),
+        title=community().name,
         lang=page_lang(),
     )
     response = send_file(

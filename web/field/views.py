@@ -15,7 +15,7 @@ from sqlalchemy import and_, bindparam, select
 from werkzeug.wrappers import Response
 
 from web.db import get_session
-from web.field import bp, records
+from web.field import bp, phone_bp, records
 from web.field.cache import Bounded
 from web.field.phone_map import route_map
 from web.field.routes import ensure, stops_of
@@ -43,13 +43,13 @@ CACHED = 2048
 SW = Path(__file__).resolve().parent.parent / "static" / "field-sw.js"
 
 
-@bp.record_once
+@phone_bp.record_once
 def _setup(state: Any) -> None:
     from web.extensions import csrf
 
     app = state.app
     # On the phone's one POST the token in the path is the credential and no cookie
-    # rides along, so no CSRF token; the coordinator's forms on this blueprint keep it.
+    # rides along, so no CSRF token; the coordinator's forms (``bp``) keep it.
     csrf.exempt("web.field.views.api_visit")
     app.extensions[_LIMITER] = RateLimiter(
         float(app.config.get("FIELD_RATE_PER_S", 10.0)), float(app.config.get("FIELD_BURST", 60))
@@ -71,9 +71,11 @@ def _link(token: str) -> TeamLink:
     return link
 
 
+@phone_bp.after_request
 @bp.after_request
 def _headers(response: Response) -> Response:
-    # Tile servers and other sites must not learn the token from a Referer header.
+    # Tile servers and other sites must not learn the token from a Referer header (the
+    # coordinator's page shows a new link's token once).
     # (No cache may keep these pages: web.headers says no-store; the service worker keeps
     # the team's copy for offline use.)
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -146,7 +148,7 @@ def _path(path_id: int | None) -> FieldPath | None:
     return None if path_id is None else get_session().get(FieldPath, path_id)
 
 
-@bp.get("/t/sw.js")
+@phone_bp.get("/sw.js")
 def service_worker() -> Response:
     """The service worker of the team pages (scope /t/)."""
     response = Response(SW.read_text(encoding="utf-8"), mimetype="text/javascript")
@@ -154,7 +156,7 @@ def service_worker() -> Response:
     return response
 
 
-@bp.get("/t/<token>")
+@phone_bp.get("/<token>")
 def phone(token: str) -> str:
     """The team's page: route map and the list grouped by building and floor."""
     link = _link(token)
@@ -178,7 +180,7 @@ def phone(token: str) -> str:
     )
 
 
-@bp.get("/t/<token>/map")
+@phone_bp.get("/<token>/map")
 def map_page(token: str) -> str:
     """The folium route map (embedded in the phone page)."""
     link = _link(token)
@@ -191,7 +193,7 @@ def map_page(token: str) -> str:
     )
 
 
-@bp.get("/t/<token>/api/stops")
+@phone_bp.get("/<token>/api/stops")
 def api_stops(token: str) -> Response:
     """The team's stops in order with their latest record; contacts only if allowed."""
     link = _link(token)
@@ -250,7 +252,7 @@ def _stop_json(
     return out
 
 
-@bp.post("/t/<token>/api/visits")
+@phone_bp.post("/<token>/api/visits")
 def api_visit(token: str) -> tuple[Response, int]:
     """Record a visit (201; 200 when its key was already stored)."""
     link = _link(token)
@@ -265,7 +267,7 @@ def api_visit(token: str) -> tuple[Response, int]:
     return jsonify(body), 201 if new else 200
 
 
-@bp.get("/t/<token>/route.gpx")
+@phone_bp.get("/<token>/route.gpx")
 def gpx(token: str) -> Response:
     """The route as GPX for offline map apps (no personal data)."""
     link = _link(token)

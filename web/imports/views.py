@@ -7,17 +7,16 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from routing.errors import InputError
-from web.auth.access import community_for
 from web.db import get_session
 from web.importer import KINDS
 from web.imports import bp, tasks
 from web.imports.uploads import IMPORT_MAX_CONTENT_LENGTH, stage
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
+from web.scope import community, editor
 
 
 @bp.url_value_preprocessor
@@ -29,37 +28,31 @@ def _body_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
         )
 
 
-@bp.before_request
-@login_required
-def _logged_in() -> None:
-    """Every import page needs a logged-in user."""
-
-
 def uploads_root() -> Path:
     """The private folder (under the instance folder) where uploads wait for their job."""
     return Path(current_app.instance_path) / "imports"
 
 
-@bp.get("/communities/<int:community_id>/import")
-def form(community_id: int) -> str:
+@bp.get("")
+@editor
+def form() -> str:
     """The upload form, and the newest import job: progress, then result or problems."""
-    community = community_for(community_id, edit=True)
-    job = latest_job(get_session(), community.id, tasks.KIND)
+    job = latest_job(get_session(), community().id, tasks.KIND)
     return render_template(
-        "imports/form.html", community=community, kinds=KINDS, job=job, problems=[]
+        "imports/form.html", community=community(), kinds=KINDS, job=job, problems=[]
     )
 
 
-@bp.post("/communities/<int:community_id>/import")
-def upload(community_id: int) -> Response | tuple[str, int]:
+@bp.post("")
+@editor
+def upload() -> Response | tuple[str, int]:
     """Save the files and start the import job; files over their size limit are refused."""
-    community = community_for(community_id, edit=True)
     try:
         staged = stage(request.files, uploads_root())
     except InputError as error:
         page = render_template(
             "imports/form.html",
-            community=community,
+            community=community(),
             kinds=KINDS,
             job=None,
             problems=error.problems,
@@ -67,7 +60,7 @@ def upload(community_id: int) -> Response | tuple[str, int]:
         return page, 422
     except ValueError as error:
         flash(str(error), "error")
-        return redirect(url_for(".form", community_id=community.id))
-    tasks.start(get_queue(), community, staged)
+        return redirect(url_for(".form"))
+    tasks.start(get_queue(), community(), staged)
     flash(_("文件已上传，正在检查和导入"), "info")
-    return redirect(url_for(".form", community_id=community.id))
+    return redirect(url_for(".form"))

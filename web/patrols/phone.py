@@ -10,11 +10,13 @@ import shapely
 from flask import abort, current_app, render_template, url_for
 from werkzeug.wrappers import Response
 
+from web.auth.throttle import public_page_limit
+from web.downloads import exports_dir
+from web.extensions import limiter
 from web.field.phone_map import phone_base_map
 from web.headers import csp_nonce
-from web.patrols import bp
+from web.patrols import phone_bp
 from web.patrols.pages import RoutePage, load_page
-from web.patrols.views import root
 from web.pdf.text import duration, page_lang, words
 from web.safety import html_text, map_html
 from web.tiles import Tiles, tiles, to_display
@@ -22,9 +24,13 @@ from web.tiles import Tiles, tiles, to_display
 # An export never changes; a phone that lost its signal on the walk keeps the page.
 CACHE: Final = "private, max-age=3600"
 
+# They open from a printed QR code without log-in: a limit per address
+# (PUBLIC_PAGE_LIMIT) keeps anyone from hammering them.
+limiter.limit(public_page_limit)(phone_bp)
+
 
 def _page(key: str, route_id: str) -> RoutePage:
-    page = load_page(root(), key, route_id)
+    page = load_page(exports_dir(), key, route_id)
     if page is None:
         abort(404, "no such patrol route (unknown sheet, or its export was removed)")
     return page
@@ -37,7 +43,7 @@ def _public(response: Response) -> Response:
     return response
 
 
-@bp.get("/r/<key>/<route_id>")
+@phone_bp.get("/<key>/<route_id>")
 def route_page(key: str, route_id: str) -> Response:
     """The route's phone page: facts, its map and the numbered checkpoints."""
     page = _page(key, route_id)
@@ -53,7 +59,7 @@ def route_page(key: str, route_id: str) -> Response:
     return _public(Response(html, mimetype="text/html"))
 
 
-@bp.get("/r/<key>/<route_id>/map")
+@phone_bp.get("/<key>/<route_id>/map")
 def route_map(key: str, route_id: str) -> Response:
     """The folium map of the route (embedded in its phone page)."""
     page = _page(key, route_id)

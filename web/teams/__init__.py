@@ -1,7 +1,7 @@
 """Teams: keep the roster's teams, form teams of three automatically, move members."""
 
-from flask import Blueprint
+from web.scope import community_blueprint
 
-bp = Blueprint("teams", __name__)
+bp = community_blueprint("teams", __name__)
 
 from web.teams import views  # noqa: E402,F401  (registers the routes)

@@ -1,7 +1,7 @@
 """Territory plans: generate as a job, view on a map, move bands, re-balance, publish."""
 
-from flask import Blueprint
+from web.scope import community_blueprint
 
-bp = Blueprint("territory", __name__)
+bp = community_blueprint("territory", __name__, home="index")
 
 from web.territory import tasks, views  # noqa: E402,F401  (registers the job and the routes)

@@ -1,7 +1,7 @@
 """Visits: plan each team's household visit sessions as a job, show and download them."""
 
-from flask import Blueprint
+from web.scope import community_blueprint
 
-bp = Blueprint("visits", __name__)
+bp = community_blueprint("visits", __name__, "/visits")
 
 from web.visits import tasks, views  # noqa: E402,F401  (registers the job and the routes)

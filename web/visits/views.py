@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,32 +16,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from web.auth.access import community_for
 from web.db import get_session
-from web.downloads import finished_job, finished_job_file
+from web.downloads import exports_dir, finished_job, finished_job_file
 from web.jobs import JobState, get_queue
 from web.jobs.queue import latest_job
+from web.scope import community, editor
 from web.storage import frames
 from web.storage.models import Community
 from web.visits import bp, tasks
 
 # Only these columns reach the page: no name, phone, tag or request.
 _STOP_COLUMNS = ["seq", "building_id", "floor", "unit", "arrival", "departure"]
-
-
-@bp.before_request
-@login_required
-def _logged_in() -> None:
-    """Every visit page needs a logged-in user."""
-
-
-def _root() -> Path:
-    return Path(
-        current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports"
-    )
 
 
 def _tables(community: Community, job: JobState) -> dict[str, Any]:
@@ -72,51 +58,49 @@ def _tables(community: Community, job: JobState) -> dict[str, Any]:
     return {"sessions": sessions, "dropped": dropped.to_dict("records")}
 
 
-@bp.get("/communities/<int:community_id>/visits")
-def show(community_id: int) -> str:
+@bp.get("")
+def show() -> str:
     """The newest visit job, its sessions and downloads; the form for a new one."""
-    community = community_for(community_id)
-    job = latest_job(get_session(), community.id, tasks.KIND)
-    tables = _tables(community, job) if job is not None and job.status == "done" else {}
+    job = latest_job(get_session(), community().id, tasks.KIND)
+    tables = _tables(community(), job) if job is not None and job.status == "done" else {}
     return render_template(
         "visits/show.html",
-        community=community,
+        community=community(),
         job=job,
-        teams=tasks.plan_teams(get_session(), community),
+        teams=tasks.plan_teams(get_session(), community()),
         **tables,
     )
 
 
-@bp.post("/communities/<int:community_id>/visits")
-def generate(community_id: int) -> Response:
+@bp.post("")
+@editor
+def generate() -> Response:
     """Start a visit job."""
-    community = community_for(community_id, edit=True)
     try:
         visit_request = tasks.VisitRequest.parse(request.form)
-        unknown = set(visit_request.teams) - set(tasks.plan_teams(get_session(), community))
+        unknown = set(visit_request.teams) - set(tasks.plan_teams(get_session(), community()))
         if unknown:
             raise ValueError(_("没有这个队伍：%(t)s", t=", ".join(sorted(unknown))))
     except ValueError as error:
         flash(str(error), "error")
     else:
-        tasks.start(get_queue(), community, visit_request, _root())
+        tasks.start(get_queue(), community(), visit_request, exports_dir())
         flash(_("已开始计算入户路线"), "info")
-    return redirect(url_for(".show", community_id=community.id))
+    return redirect(url_for(".show"))
 
 
-@bp.post("/communities/<int:community_id>/visits/<int:job_id>/cancel")
-def cancel(community_id: int, job_id: int) -> Response:
+@bp.post("/<int:job_id>/cancel")
+@editor
+def cancel(job_id: int) -> Response:
     """Cancel a running visit job (the page uses the API; this is the no-script fallback)."""
-    community = community_for(community_id, edit=True)
     state = get_queue().state(job_id)
-    if state is None or state.community_id != community.id or state.kind != tasks.KIND:
+    if state is None or state.community_id != community().id or state.kind != tasks.KIND:
         abort(404)
     get_queue().cancel(job_id)
-    return redirect(url_for(".show", community_id=community.id))
+    return redirect(url_for(".show"))
 
 
-@bp.get("/communities/<int:community_id>/visits/<int:job_id>/<filename>")
-def download(community_id: int, job_id: int, filename: str) -> Response:
+@bp.get("/<int:job_id>/<filename>")
+def download(job_id: int, filename: str) -> Response:
     """One file a finished visit job wrote (only names the job recorded)."""
-    community = community_for(community_id)
-    return finished_job_file(get_session(), community.id, tasks.KIND, job_id, filename)
+    return finished_job_file(get_session(), community().id, tasks.KIND, job_id, filename)

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 
-from routing.sources import read_households, read_osm
+from routing.sources import OsmExtract
 from routing.visits.sweep import SWEEP_COLUMNS, sweep_order, sweep_stops
-
-DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
 
 
 def _walk_m(xy: np.ndarray, order: np.ndarray) -> float:
@@ -54,10 +51,11 @@ def test_empty_and_single_walks() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(helsinki_pbf: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def demo(
+    helsinki_extract: OsmExtract, demo_households: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The households of 30 demo buildings and the doors of all 483 (representative points)."""
-    buildings = read_osm(helsinki_pbf).buildings
-    households = read_households(DEMO / "households.csv", buildings)
+    buildings, households = helsinki_extract.buildings, demo_households
     chosen = households["building_id"].drop_duplicates().iloc[:30]
     inside = buildings.geometry.representative_point()
     metric = gpd.GeoSeries(inside, crs=buildings.crs).to_crs(buildings.estimate_utm_crs())

@@ -13,24 +13,20 @@ import pytest
 
 from routing.errors import InputError
 from routing.patrols import SlotTooShortError
+from tests.web.support import community_session
 from web.cli import main
 from web.patrol_export import PatrolExport, export_patrols
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 
 MONDAY = dt.date(2026, 3, 2)
 
 
 def stored(db: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:
-    engine = open_engine(db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(db) as (session, community):
         edges = frames.load_network_edges(session, community)
         assert edges is not None
         buildings = frames.load_buildings(session, community)
         teams = frames.load_team_ids(session, community)
-    engine.dispose()
     return edges, buildings, teams
 
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from tests.web.conftest import copy_db, login, make_app
+from tests.web.support import community_session
 from web.cli import main
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 GOOD = Path(__file__).resolve().parents[2] / "data" / "good"
@@ -37,13 +37,9 @@ def _roster_without_teams(path: Path) -> Path:
 
 def _teams_of(db: Path) -> dict[str, str]:
     """volunteer id → team id as stored."""
-    engine = open_engine(db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(db) as (session, community):
         volunteers = frames.load_volunteers(session, community)
         teams = frames.load_team_ids(session, community)
-    engine.dispose()
     mapping = dict(zip(volunteers["volunteer_id"], volunteers["team_id"], strict=True))
     assert sorted(set(mapping.values()) - {""}) == teams  # the team table follows the roster
     return mapping

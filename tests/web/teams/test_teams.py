@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.web.conftest import login, make_app
+from tests.web.support import community_session
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 
 
 def test_page_forms_teams_and_moves_a_member(demo_copy: Path) -> None:
@@ -19,10 +19,7 @@ def test_page_forms_teams_and_moves_a_member(demo_copy: Path) -> None:
     assert response.status_code == 302
     html = client.get("/communities/1/teams").get_data(as_text=True)
     assert html.count('class="team-row"') == 100
-    engine = open_engine(demo_copy)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_copy) as (session, community):
         volunteers = frames.load_volunteers(session, community)
         assert set(volunteers["team_id"].value_counts()) == {3}
         member = session.scalars(frames.select(frames.Volunteer).limit(1)).one()  # type: ignore[attr-defined]
