@@ -50,7 +50,7 @@ def test_metres_without_a_crs_are_refused_by_file_name(tmp_path: Path) -> None:
 
 
 def test_every_feature_must_be_a_polygon(tmp_path: Path) -> None:
-    point = {"type": "Point", "coordinates": [24.94, 60.17]}
+    point: dict[str, object] = {"type": "Point", "coordinates": [24.94, 60.17]}
     path = tmp_path / "area.geojson"
     path.write_text(json.dumps(_feature_collection([_square(24.93, 60.16, 0.01), point])))
     with pytest.raises(InputError, match=r"area\.geojson:2:geometry: not a polygon: Point"):

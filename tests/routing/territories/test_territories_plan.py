@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from routing.territories import TerritoryOptions, TerritoryPlan, split_bands
-from routing.territories.tour import loop_length
+from routing.territories.loops import loop_length
 from tests.routing.territories.support import (
     Community,
     assert_assignment_shape,
