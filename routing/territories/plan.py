@@ -26,6 +26,7 @@ from routing.territories.repair import carve_new_teams, fill_unassigned, one_ban
 from routing.territories.result import TerritoryPlan
 from routing.territories.state import State
 from routing.territories.units import FloatArray, IntArray
+from routing.tour import warm_up
 
 # Share of the time limit that guards the building order (which normally converges).
 ORDER_SHARE = 0.2
@@ -130,6 +131,7 @@ def plan_with_workload(  # noqa: PLR0913 (the public entry: plan_territories' ke
     matrix does not hold; other parameters as in ``plan_territories``.
     """
     options = options if options is not None else TerritoryOptions()
+    warm_up()  # the team loops' compiled tour engine: loaded before the clock starts
     clock = _Clock(options.budget(), options.time_limit_s, progress)
     team_ids = list(dict.fromkeys(str(t) for t in teams))
     notes = _check(households, buildings, teams, team_ids, workload)

@@ -54,7 +54,7 @@ def test_a_concave_footprint_without_entrance_gets_its_representative_point() ->
     buildings = u_and_square()
     doors = door_points(buildings)
     footprint = buildings.geometry.iat[0]
-    door = shapely.Point(doors.loc["U", "lon"], doors.loc["U", "lat"])
+    door = shapely.Point(doors.loc["U", ["lon", "lat"]].to_numpy(dtype=float))
     assert footprint.contains(door)
     assert door.distance(footprint.representative_point()) < 1e-9
     assert list(doors.index) == ["U", "S"]
@@ -98,5 +98,5 @@ def test_visit_routes_start_at_the_door_inside_the_footprint() -> None:
         {"household_id": ["h1", "h2"], "building_id": ["U", "S"], "floor": [2, 3], "unit": "1"}
     )
     site = Site.build(households, buildings, None, None, VisitOptions())
-    door = shapely.Point(site.doors.loc["U", "lon"], site.doors.loc["U", "lat"])
+    door = shapely.Point(site.doors.loc["U", ["lon", "lat"]].to_numpy(dtype=float))
     assert buildings.geometry.iat[0].contains(door)

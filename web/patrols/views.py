@@ -12,6 +12,7 @@ from web.jobs import get_queue
 from web.jobs.queue import latest_job
 from web.links import public_base
 from web.patrols import bp, tasks
+from web.patrols.operations import PatrolRequest
 from web.scope import community, editor
 
 
@@ -30,7 +31,7 @@ def show() -> str:
 def generate() -> Response:
     """Start a patrol job."""
     try:
-        patrol_request = tasks.PatrolRequest.parse(request.form)
+        patrol_request = PatrolRequest.parse(request.form)
     except ValueError as error:
         flash(str(error), "error")
     else:

@@ -91,9 +91,9 @@ def test_a_work_budget_repeats_for_a_seed() -> None:
 class Slices(Budget):
     """A work budget done in slices of 7 iterations, whatever the clock says."""
 
-    def step(self, done: int, seconds_per_unit: float) -> int:
+    def step(self, done: float, seconds_per_unit: float) -> int:
         assert self.max_work is not None
-        return min(7, self.max_work - done)
+        return int(min(7, self.max_work - done))
 
 
 def test_a_run_does_not_depend_on_how_it_is_sliced() -> None:

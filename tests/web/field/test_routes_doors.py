@@ -12,6 +12,6 @@ def test_a_concave_building_without_entrance_is_placed_inside_its_footprint() ->
     buildings = u_and_square()
     places = _entrances(buildings).set_index("building_id")
     footprint = buildings.geometry.iat[0]
-    door = shapely.Point(places.loc["U", "lon"], places.loc["U", "lat"])
+    door = shapely.Point(places.loc["U", ["lon", "lat"]].to_numpy(dtype=float))
     assert footprint.contains(door)
     assert not footprint.contains(footprint.centroid)  # where the old fallback put it

@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from routing.costs import CostParameters, building_matrix
 from routing.territories.metrics import area_loops
@@ -25,7 +25,7 @@ DATA = Path(__file__).resolve().parents[3] / "data"
 def test_matrix_command_stores_the_matrix(demo_copy: Path) -> None:
     engine = open_engine(demo_copy)
     with session_factory(engine)() as session:
-        session.execute(BuildingMatrixRecord.__table__.delete())
+        session.execute(delete(BuildingMatrixRecord))
         session.commit()
     assert main(["matrix", "--db", str(demo_copy)]) == 0
     with session_factory(engine)() as session:

@@ -26,7 +26,7 @@ def test_a_manual_move_stores_the_metrics_a_fresh_computation_gives(demo_copy: P
         assert parent is not None
         before = load_assignment(session, parent)
         # the band of the team with the most buildings goes to a team without one there
-        giver = before.groupby("team_id")["building_id"].nunique().idxmax()
+        giver = str(before.groupby("team_id")["building_id"].nunique().idxmax())
         building = before.loc[before["team_id"] == giver, "building_id"].iloc[0]
         there = set(before.loc[before["building_id"] == building, "team_id"])
         taker = next(t for t in sorted(set(before["team_id"])) if t not in there)
