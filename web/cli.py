@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from routing.errors import InputError, more_line
-from web.importer import ImportRequest, run_import
+from web.imports.operations import ImportRequest, run_import
 from web.storage import frames
 from web.storage.engine import database_url, open_engine, session_factory
 from web.storage.models import Community
@@ -221,7 +221,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 def cmd_form_teams(args: argparse.Namespace) -> int:
     """Form teams as the teams page does (close homes, mixed skills) and store them."""
     from web.teams.forming import FormingOptions
-    from web.teams.service import form_automatically
+    from web.teams.operations import form_automatically
 
     try:
         options = FormingOptions(size=args.size, seed=args.seed)
@@ -449,26 +449,18 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     import getpass
     import os
 
-    from web.auth.users import create_user, grant
+    from web.auth.operations import AccountRequest, create_account
 
     password = os.environ.get("REDVEST_PASSWORD") or getpass.getpass("password: ")
+    request = AccountRequest(args.username, password, args.admin, args.community, args.role)
     engine = open_engine(args.db)
     with session_factory(engine)() as session:
         try:
-            user = create_user(session, args.username, password, admin=args.admin)
-            if args.community:
-                community = frames.get_or_create_community(session, args.community)
-                grant(session, user, community, args.role)
+            create_account(session, request)
         except ValueError as error:
             print(f"redvest create-user: {error}", file=sys.stderr)
             return 2
-        session.commit()
-    role = (
-        "admin"
-        if args.admin
-        else (f"{args.role} of {args.community}" if args.community else "no role yet")
-    )
-    print(f"user {args.username!r} created ({role})")
+    print(f"user {args.username!r} created ({request.describe()})")
     return 0
 
 

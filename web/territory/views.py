@@ -83,15 +83,9 @@ def map_page(plan_id: int) -> str:
 @editor
 def generate() -> Response:
     """Start a territory job; the page then shows its progress."""
-    try:
-        plan_request = tasks.PlanRequest.parse(
-            request.form, current_app.config["PLAN_TIME_LIMIT_S"]
-        )
-    except ValueError as error:
-        flash(str(error), "error")
-    else:
-        tasks.start(get_queue(), community(), plan_request)
-        flash(_("已开始计算，进度见下方"), "info")
+    plan_request = tasks.PlanRequest.parse(request.form, current_app.config["PLAN_TIME_LIMIT_S"])
+    tasks.start(get_queue(), community(), plan_request)
+    flash(_("已开始计算，进度见下方"), "info")
     return redirect(url_for(".index"))
 
 
@@ -101,18 +95,14 @@ def move(plan_id: int) -> Response:
     """Move one team's band of a building to another team; the move is pinned."""
     session = get_session()
     record = plan_or_404(plan_id)
-    try:
-        new = service.move_band(
-            session,
-            community(),
-            record,
-            request.form.get("building_id", ""),
-            request.form.get("from_team", ""),
-            request.form.get("to_team", ""),
-        )
-    except ValueError as error:
-        flash(str(error), "error")
-        return redirect(url_for(".show", plan_id=record.id))
+    new = service.move_band(
+        session,
+        community(),
+        record,
+        request.form.get("building_id", ""),
+        request.form.get("from_team", ""),
+        request.form.get("to_team", ""),
+    )
     flash(_("已调整并锁定；点“重新平衡”让其余队伍重新均衡"), "info")
     return redirect(url_for(".show", plan_id=new.id))
 

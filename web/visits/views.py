@@ -83,16 +83,12 @@ def show() -> str:
 @editor
 def generate() -> Response:
     """Start a visit job."""
-    try:
-        visit_request = tasks.VisitRequest.parse(request.form)
-        unknown = set(visit_request.teams) - set(tasks.plan_teams(get_session(), community()))
-        if unknown:
-            raise ValueError(_("没有这个队伍：%(t)s", t=", ".join(sorted(unknown))))
-    except ValueError as error:
-        flash(str(error), "error")
-    else:
-        tasks.start(get_queue(), community(), visit_request, _root())
-        flash(_("已开始计算入户路线"), "info")
+    visit_request = tasks.VisitRequest.parse(request.form)
+    unknown = set(visit_request.teams) - set(tasks.plan_teams(get_session(), community()))
+    if unknown:
+        raise ValueError(_("没有这个队伍：%(t)s", t=", ".join(sorted(unknown))))
+    tasks.start(get_queue(), community(), visit_request, _root())
+    flash(_("已开始计算入户路线"), "info")
     return redirect(url_for(".show"))
 
 
