@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
@@ -101,8 +101,8 @@ def _init_login(app: Flask) -> None:
     def unauthorized() -> Response | tuple[Response, int]:
         from flask import redirect, url_for
 
-        if request.path.startswith("/api/"):
-            return jsonify({"error": "log in first"}), 401
+        if errors.wants_json():
+            return errors.error_json("log in first"), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
