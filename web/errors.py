@@ -75,7 +75,13 @@ def _domain_error(error: Exception) -> Answer:
         problems = [asdict(p) for p in error.problems]
         if wants_json():
             return error_json(str(error), problems=problems, omitted=error.omitted), code
-        page = render_template("error.html", code=code, message=str(error), problems=error.problems)
+        page = render_template(
+            "error.html",
+            code=code,
+            message=str(error),
+            problems=error.problems,
+            omitted=error.omitted,
+        )
         return page, code
     if wants_json():
         return error_json(str(error)), code

@@ -55,6 +55,7 @@ def test_input_problems_keep_file_row_and_field_in_the_api_and_on_pages(
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert '<td>households.csv</td><td class="num">7</td><td>floor</td>' in html
+    assert 'id="problems-more"' in html  # the two problems left out are counted
 
 
 def test_a_refused_form_returns_to_its_page_with_the_message(demo_copy: Path) -> None:
@@ -83,13 +84,11 @@ def test_a_refused_form_returns_to_its_page_with_the_message(demo_copy: Path) ->
 def test_the_api_answers_the_same_refusal_as_json(demo_copy: Path) -> None:
     client = make_app(demo_copy).test_client()
     token = login(client, DEMO_USER, DEMO_PASSWORD)
-    refused = client.post(
-        "/api/v1/communities/1/plans/1/moves",
-        json={"building_id": "nope", "from_team": "T001", "to_team": "T002"},
-        headers={"X-CSRFToken": token},
-    )
+    refused = client.get("/api/v1/communities/1/visits?after=soon")
     assert refused.status_code == 400
     assert set(refused.get_json()) == {"error"}
+    on_page = client.get("/communities/1/field/stream?after=soon")
+    assert on_page.status_code == 400 and on_page.mimetype == "text/html"
     missing = client.post(
         "/communities/1/volunteers/999999/team", data={"csrf_token": token, "team_id": "T001"}
     )
