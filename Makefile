@@ -1,4 +1,5 @@
-# Two entry points for a fresh Debian machine with Python 3.11: `make demo` and `make test`.
+# Two entry points for a fresh Debian machine with Python 3.11: `make demo` and `make test`;
+# `make check` is the developer's quick loop (no system packages, no slow tests).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,7 +8,7 @@ PORT   ?= 5000
 # Debian packages the tests need (installed when we are root and apt-get exists).
 SYS_PACKAGES ?= chromium fonts-noto-cjk poppler-utils
 
-.PHONY: demo test lint typecheck pytest sysdeps bench clean
+.PHONY: demo test check lint typecheck pytest sysdeps bench clean
 
 $(VENV)/.base: pyproject.toml
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || $(MAKE) --no-print-directory sysdeps SYS_PACKAGES=python3-venv
@@ -44,6 +45,10 @@ pytest: $(VENV)/.test
 	$(BIN)/pytest
 
 test: sysdeps lint typecheck pytest
+
+# The gates of `make test` without the slow browser and PDF cases; no apt-get.
+check: lint typecheck
+	$(BIN)/pytest -m "not slow"
 
 bench: $(VENV)/.test
 	@$(MAKE) --no-print-directory sysdeps SYS_PACKAGES=wrk

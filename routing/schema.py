@@ -28,6 +28,8 @@ BUILDING_COLUMNS: Final = (
 
 # Storey height used to turn a height in metres into levels (levels = round(height / 3.0)).
 STOREY_HEIGHT_M: Final = 3.0
+# Building types of one household per floor; every other type holds flats.
+HOUSE_TYPES: Final = frozenset({"house", "detached", "semidetached_house", "terrace", "bungalow"})
 # Levels when neither building:levels nor height is known, by building type.
 DEFAULT_LEVELS_BY_TYPE: Final = MappingProxyType(
     {
@@ -56,15 +58,7 @@ DEFAULT_LEVELS_BY_TYPE: Final = MappingProxyType(
 )
 DEFAULT_LEVELS_OTHER: Final = 4
 # Units (households) per floor when the input does not say, by building type.
-DEFAULT_UNITS_PER_FLOOR_BY_TYPE: Final = MappingProxyType(
-    {
-        "house": 1,
-        "detached": 1,
-        "semidetached_house": 1,
-        "terrace": 1,
-        "bungalow": 1,
-    }
-)
+DEFAULT_UNITS_PER_FLOOR_BY_TYPE: Final = MappingProxyType(dict.fromkeys(HOUSE_TYPES, 1))
 DEFAULT_UNITS_PER_FLOOR_OTHER: Final = 4
 # A building has a lift when the input says so, else when it has at least this many levels.
 LIFT_MIN_LEVELS: Final = 7

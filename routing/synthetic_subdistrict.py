@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from routing.checks import require, whole
 from routing.demo import (
     draw_household_details,
     generate_volunteers,
@@ -71,25 +72,29 @@ class SubdistrictOptions:
 
     def __post_init__(self) -> None:
         n = self.communities
-        if not 1 <= n <= len(COMMUNITY_NAMES):
-            raise ValueError(f"communities must be 1..{len(COMMUNITY_NAMES)}, got {n}")
-        if self.min_households < 1 or self.max_households - self.min_households < 2 * _SLACK:
-            raise ValueError(
-                f"need 1 <= min_households and max_households >= min_households + {2 * _SLACK}"
-                f", got {self.min_households} and {self.max_households}"
-            )
-        if not n * self.min_households <= self.households <= n * self.max_households:
-            raise ValueError(
-                f"households must be between {n} × min_households and {n} × max_households, "
-                f"got {self.households}"
-            )
-        if self.volunteers < 0 or self.team_size < 1:
-            raise ValueError(
-                f"need volunteers >= 0 and team_size >= 1, got {self.volunteers}, {self.team_size}"
-            )
+        whole("communities", n, 1, len(COMMUNITY_NAMES))
+        low, high = self.min_households, self.max_households
+        require(
+            low >= 1 and high - low >= 2 * _SLACK,
+            f"need 1 <= min_households and max_households >= min_households + {2 * _SLACK}",
+            (low, high),
+        )
+        require(
+            n * low <= self.households <= n * high,
+            f"households must be between {n} × min_households and {n} × max_households",
+            self.households,
+        )
+        require(
+            self.volunteers >= 0 and self.team_size >= 1,
+            "need volunteers >= 0 and team_size >= 1",
+            (self.volunteers, self.team_size),
+        )
         lon, lat = self.origin
-        if not (-180 < lon < 180 and -80 < lat < 84):
-            raise ValueError(f"origin must be (lon, lat) inside UTM's range, got {self.origin}")
+        require(
+            -180 < lon < 180 and -80 < lat < 84,
+            "origin must be (lon, lat) inside UTM's range",
+            self.origin,
+        )
 
     @classmethod
     def small(cls, seed: int = 15) -> SubdistrictOptions:

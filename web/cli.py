@@ -196,20 +196,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    """Compute the building matrix of a stored community and report its size and time."""
-    from routing.costs import CostParameters, building_matrix
-    from routing.network import WalkingNetwork
+    """Compute and store the building matrix of a stored community; report its size and time."""
+    from web.storage.network import store_matrix
 
     engine = open_engine(args.db)
     with session_factory(engine)() as session:
         community = _stored_community(session, args)
         if community is None:
             return 1
-        buildings = frames.load_buildings(session, community)
-        edges = frames.load_network_edges(session, community)
-    started = time.perf_counter()
-    network = WalkingNetwork.from_edges(edges) if edges is not None else None
-    matrix = building_matrix(buildings, network, CostParameters())
+        started = time.perf_counter()
+        matrix = store_matrix(session, community)
     elapsed = time.perf_counter() - started
     n = len(matrix.building_ids)
     print(f"matrix: {n} x {n} buildings ({matrix.method}) in {elapsed:.3f} s")
@@ -220,7 +216,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 def cmd_form_teams(args: argparse.Namespace) -> int:
     """Form teams as the teams page does (close homes, mixed skills) and store them."""
-    from web.teams.forming import FormingOptions
+    from routing.teams import FormingOptions
     from web.teams.operations import form_automatically
 
     try:
@@ -246,12 +242,21 @@ def cmd_form_teams(args: argparse.Namespace) -> int:
 
 def cmd_plan_territories(args: argparse.Namespace) -> int:
     """Plan, store and export the territories of a stored community."""
-    from routing.territories import TerritoryOptions
-    from web.plans import plan_community, publish, write_outputs
+    from web.field.routes import RouteOptions
+    from web.territory.operations import (
+        PlanRequest,
+        plan_territories,
+        publish_plan,
+        write_territories,
+    )
 
     try:
-        options = TerritoryOptions(
-            tolerance=args.tolerance, time_limit_s=args.time_limit, seed=args.seed
+        request = PlanRequest(
+            tolerance=args.tolerance,
+            time_limit_s=args.time_limit,
+            seed=args.seed,
+            fresh=args.fresh,
+            teams=args.teams,
         )
     except ValueError as error:
         print(f"redvest plan-territories: {error}", file=sys.stderr)
@@ -261,32 +266,25 @@ def cmd_plan_territories(args: argparse.Namespace) -> int:
         community = _stored_community(session, args)
         if community is None:
             return 1
-        teams = None if args.teams is None else [f"T{i:03d}" for i in range(1, args.teams + 1)]
-        plan, record = plan_community(
-            session, community, teams=teams, options=options, fresh=args.fresh
-        )
-        if args.publish:
-            publish(session, record)
-        buildings = frames.load_buildings(session, community)
-        csv_path, geojson_path = write_outputs(plan, buildings, args.out)
+        plan, record = plan_territories(session, community, request)
+        csv_path, geojson_path = write_territories(session, community, record, args.out)
         print(plan.summary())
         state = "published" if args.publish else "draft"
         print(f"plan {record.id} stored ({state}); wrote {csv_path} and {geojson_path}")
-        if args.publish and args.routes != "none":
-            _store_team_routes(session, community, args.routes)
+        if args.publish:
+            routes = None if args.routes == "none" else RouteOptions(args.routes)
+            done = publish_plan(session, community, record, routes, progress=_route_progress)
+            if routes is not None:
+                print(
+                    f"\nstored {done.routes_stored} team routes ({args.routes}); "
+                    f"pruned {done.routes_pruned} old ones"
+                )
     return 0
 
 
-def _store_team_routes(session: Session, community: Community, solver: str) -> None:
-    """Every team's phone route of the published plan, so that links open at once."""
-    from web.field.routes import RouteOptions
-    from web.field.tasks import prepare_routes
-
-    def progress(fraction: float, message: str) -> None:
-        print(f"\r{message} ({fraction:.0%})", end="", flush=True)
-
-    done = prepare_routes(session, community, RouteOptions(solver), progress=progress)
-    print(f"\nstored {done['computed']} team routes ({solver}); pruned {done['pruned']} old ones")
+def _route_progress(fraction: float, message: str) -> None:
+    """The team routes' progress on one line."""
+    print(f"\r{message} ({fraction:.0%})", end="", flush=True)
 
 
 def cmd_plan_patrols(args: argparse.Namespace) -> int:
@@ -359,7 +357,7 @@ def _exports_dir() -> Path:
     """The web app's patrol export folder: ``REDVEST_EXPORTS_DIR``, else its instance's."""
     from flask import Flask
 
-    from web.patrols.pages import exports_root
+    from web.storage.exports import exports_root
 
     return exports_root(os.environ.get("REDVEST_EXPORTS_DIR"), Flask("web").instance_path)
 

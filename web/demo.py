@@ -6,14 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from routing.territories import TerritoryOptions
 from web.auth.users import create_user, grant, set_password
 from web.field.routes import RouteOptions
-from web.field.tasks import prepare_routes
-from web.plans import plan_community, publish
 from web.storage import frames
 from web.storage.engine import open_engine, session_factory
 from web.storage.models import User
+from web.territory.operations import PlanRequest, plan_territories, publish_plan
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "redvest-demo"  # demo only: printed by `make demo`
@@ -56,11 +54,10 @@ def finish_demo(db: str, community_name: str, time_limit_s: float) -> DemoLogin:
             set_password(user, DEMO_PASSWORD)
         grant(session, user, community, "coordinator")
         session.commit()
-        _plan, record = plan_community(
-            session, community, options=TerritoryOptions(time_limit_s=time_limit_s), fresh=True
-        )
-        publish(session, record)
+        request = PlanRequest(time_limit_s=time_limit_s, fresh=True)
+        _plan, record = plan_territories(session, community, request)
+        published = publish_plan(session, community, record, DEMO_ROUTES)
         plan_id = record.id
-        routes = prepare_routes(session, community, DEMO_ROUTES)["computed"]
+        routes = published.routes_stored
     engine.dispose()
     return DemoLogin(DEMO_USER, DEMO_PASSWORD, plan_id, routes)

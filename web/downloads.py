@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Response, abort, send_from_directory
+from flask import Response, abort, current_app, send_from_directory
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from web.storage.exports import exports_root
 from web.storage.models import JobRecord
 
 BOM = "\ufeff"
+
+
+def exports_dir() -> Path:
+    """The app's exports folder (``EXPORTS_DIR``, else the instance's ``exports``)."""
+    return exports_root(current_app.config.get("EXPORTS_DIR"), current_app.instance_path)
 
 
 def finished_job(session: Session, community_id: int, kind: str, job_id: int) -> JobRecord | None:

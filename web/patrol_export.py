@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from routing.errors import InputError, Problem, ProblemCollector
+from routing.errors import InputError, Problem
 from routing.network import WalkingNetwork
 from routing.patrols import PatrolOptions, PatrolPlan, RotaOptions, SlotTooShortError
 from routing.patrols.calendar import write_team_calendars
@@ -28,9 +28,8 @@ from routing.patrols.planner import (
 )
 from routing.patrols.rota import Rota, solve_rota
 from routing.schema import WGS84
+from routing.sources.area import read_area
 from routing.sources.checkpoints import read_checkpoints
-from routing.sources.limits import LIMITS
-from routing.sources.vector import POLYGONAL, check_geometry, read_vector, to_wgs84
 from web.pdf.fonts import find_cjk_font
 from web.pdf.rota_pdf import rota_pdf
 from web.pdf.route_sheet import route_sheet_pdf
@@ -317,42 +316,6 @@ def _plan(
     except ValueError as error:
         where = {"street": "streets", "checkpoints": "checkpoints", "building": "buildings"}
         raise InputError([Problem(where[spec.kind], None, None, str(error))]) from error
-
-
-def read_area(path: str | Path) -> BaseGeometry:
-    """The union of the polygons of a vector file, in WGS84 (no CRS = WGS84).
-
-    Read as every vector upload is (``routing.sources.vector``): the format checked from
-    the file's own bytes, one GDAL driver, boundary size limits; invalid polygons repaired.
-
-    Parameters
-    ----------
-    path : str or Path
-        GeoJSON, GeoPackage or Shapefile (``.shp`` or zipped).
-
-    Returns
-    -------
-    shapely geometry
-        Polygon or MultiPolygon.
-
-    Raises
-    ------
-    InputError
-        Unreadable file, no polygon, or polygons no repair makes an area.
-    """
-    path = Path(path)
-    problems = ProblemCollector(path.name)
-    frame = read_vector(path, problems, "area polygons", LIMITS["boundary"])
-    problems.raise_if_any()
-    polygons = frame[frame.geom_type.isin(("Polygon", "MultiPolygon"))]
-    if polygons.empty:
-        problems.add(None, None, "the area file holds no polygon")
-        problems.raise_if_any()
-    repaired, _ = check_geometry(polygons.geometry, problems, POLYGONAL, "polygon")
-    geometry = to_wgs84(repaired, problems)
-    problems.raise_if_any()
-    assert geometry is not None  # no problems means the CRS was usable
-    return geometry.union_all()
 
 
 def _entrances(

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from routing.costs import HouseholdCosts, building_matrix
+from routing.costs import HouseholdCosts
 from routing.errors import InputError, Problem
-from routing.network import WalkingNetwork
 from routing.visits import Progress, VisitOptions, VisitPlan, plan_visits
 from web.plans import latest_plan, load_assignment
 from web.storage import frames
 from web.storage.models import Community
+from web.storage.network import load_walking
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,8 @@ def plan_community_visits(
         raise InputError([Problem("database", None, "team", message)])
     buildings = frames.load_buildings(session, community)
     households = frames.load_households(session, community)
-    edges = frames.load_network_edges(session, community)
-    network = WalkingNetwork.from_edges(edges) if edges is not None else None
-    matrix = building_matrix(buildings, network, options.costs)
+    walking = load_walking(session, community, options.costs, buildings=buildings)
+    network, matrix = walking.network, walking.matrix
     costs = HouseholdCosts(households, buildings, matrix, options.costs)
     team_of = dict(zip(assignment["household_id"], assignment["team_id"], strict=True))
     households = households.assign(team_id=households["household_id"].map(team_of))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from typing import Final
+
+from routing.checks import number, positive, whole
 
 # The flow solver works in integers: costs are whole metres (weights are in metres too).
 # This is the only place the scale is set.
@@ -64,19 +65,13 @@ class MatchOptions:
     candidates: int = 0
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "outside_m" and value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise TypeError(f"{f.name} must be a number, got {value!r}")
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"{f.name} must be a finite number >= 0, got {value!r}")
-        if self.time_limit_s <= 0:
-            raise ValueError(f"time_limit_s must be > 0, got {self.time_limit_s!r}")
-        for name in ("seed", "default_cap", "candidates"):
-            if not isinstance(getattr(self, name), int):
-                raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
+        for option in fields(self):
+            value = getattr(self, option.name)
+            if option.name in ("seed", "default_cap", "candidates"):
+                whole(option.name, value)
+            else:
+                number(option.name, value, none_ok=option.name == "outside_m")
+        positive("time_limit_s", self.time_limit_s)
 
     @property
     def min_overlap_s(self) -> float:

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass, field, fields
+from typing import Final
+
+from routing.checks import number, positive, require, whole
 
 # OR-Tools takes integer costs: one unit is one second of walking.
 UNITS_PER_MIN: Final = 60
-
-
-def _check(ok: bool, message: str, value: Any) -> None:
-    if not ok:
-        raise ValueError(f"{message}, got {value!r}")
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
@@ -56,17 +48,9 @@ class PairingWeights:
     unknown_home_min: float = 20.0
 
     def __post_init__(self) -> None:
-        for name in (
-            "walk",
-            "unskilled_min",
-            "second_skilled_min",
-            "other_team_min",
-            "load_step_min",
-            "unknown_home_min",
-        ):
-            value = getattr(self, name)
-            _check(_number(value) and 0 <= value <= 1e4, f"{name} must be in 0..10000", value)
-        _check(
+        for weight in fields(self):
+            number(weight.name, getattr(self, weight.name), 0, 1e4)
+        require(
             self.second_skilled_min <= self.unskilled_min,
             "second_skilled_min must not exceed unskilled_min",
             self.second_skilled_min,
@@ -101,29 +85,12 @@ class PairingOptions:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        cap = self.max_families_per_volunteer
-        _check(
-            isinstance(cap, int) and not isinstance(cap, bool) and 1 <= cap <= 50,
-            "max_families_per_volunteer must be an int in 1..50",
-            cap,
-        )
-        _check(
-            self.max_walk_min is None or (_number(self.max_walk_min) and self.max_walk_min > 0),
-            "max_walk_min must be > 0 or None",
-            self.max_walk_min,
-        )
-        _check(
+        whole("max_families_per_volunteer", self.max_families_per_volunteer, 1, 50)
+        positive("max_walk_min", self.max_walk_min, none_ok=True)
+        require(
             isinstance(self.weights, PairingWeights),
             "weights must be PairingWeights",
             type(self.weights).__name__,
         )
-        _check(
-            _number(self.time_limit_s) and self.time_limit_s > 0,
-            "time_limit_s must be > 0",
-            self.time_limit_s,
-        )
-        _check(
-            isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0,
-            "seed must be an int >= 0",
-            self.seed,
-        )
+        positive("time_limit_s", self.time_limit_s)
+        whole("seed", self.seed)

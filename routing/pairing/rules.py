@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
@@ -29,6 +29,8 @@ DEMAND_COLUMNS: Final = (
 )
 MAX_VOLUNTEERS_PER_HOUSEHOLD: Final = 10
 MAX_EVERY_WEEKS: Final = 13  # a quarter of a year
+# Reports one problem: (field, message).
+Bad = Callable[[str, str], None]
 
 
 @dataclass(frozen=True)
@@ -77,32 +79,8 @@ class PairingRules:
         def bad(field: str, message: str) -> None:
             problems.append(Problem(RULES_FILE, None, field, message))
 
-        needed = _table(self.volunteers_needed, "volunteers_needed", bad)
-        weeks = _table(self.every_weeks, "every_weeks", bad)
-        skills = _table(self.fitting_skills, "fitting_skills", bad)
-        for tag, count in needed.items():
-            if not _count(count, MAX_VOLUNTEERS_PER_HOUSEHOLD):
-                bad("volunteers_needed", f"{tag}: a whole number 1..10, got {count!r}")
-            if tag not in weeks:
-                bad("every_weeks", f"{tag} is paired but has no visit frequency")
-        for tag, count in weeks.items():
-            if not _count(count, MAX_EVERY_WEEKS):
-                bad("every_weeks", f"{tag}: a whole number of weeks 1..13, got {count!r}")
-        for name, table in (("every_weeks", weeks), ("fitting_skills", skills)):
-            for tag in sorted(set(table) - set(needed)):
-                bad(name, f"{tag} is not a paired tag (not in volunteers_needed)")
-        for tag, words in skills.items():
-            if not (isinstance(words, tuple) and words and all(_word(w) for w in words)):
-                bad("fitting_skills", f"{tag}: a non-empty list of skill words, got {words!r}")
-        if not _count(self.marked_volunteers, MAX_VOLUNTEERS_PER_HOUSEHOLD):
-            bad("marked_volunteers", f"a whole number 1..10, got {self.marked_volunteers!r}")
-        if not _count(self.marked_every_weeks, MAX_EVERY_WEEKS):
-            bad("marked_every_weeks", f"a whole number 1..13, got {self.marked_every_weeks!r}")
-        try:
-            if len(parse_availability(self.default_hours)) != 1:
-                bad("default_hours", f"one HH:MM-HH:MM window, got {self.default_hours!r}")
-        except ValueError as error:
-            bad("default_hours", str(error))
+        _check_tag_tables(self, bad)
+        _check_scalars(self, bad)
         if problems:
             raise InputError(problems)
 
@@ -276,7 +254,41 @@ def _check_marks(marks: Mapping[str, int | None], known: set[str]) -> None:
         raise InputError(problems)
 
 
-def _table(entries: object, name: str, bad: Any) -> dict[str, Any]:
+def _check_tag_tables(rules: PairingRules, bad: Bad) -> None:
+    """Every paired tag has a count 1..10 and a frequency 1..13; no stray tags or skills."""
+    needed = _table(rules.volunteers_needed, "volunteers_needed", bad)
+    weeks = _table(rules.every_weeks, "every_weeks", bad)
+    skills = _table(rules.fitting_skills, "fitting_skills", bad)
+    for tag, count in needed.items():
+        if not _count(count, MAX_VOLUNTEERS_PER_HOUSEHOLD):
+            bad("volunteers_needed", f"{tag}: a whole number 1..10, got {count!r}")
+        if tag not in weeks:
+            bad("every_weeks", f"{tag} is paired but has no visit frequency")
+    for tag, count in weeks.items():
+        if not _count(count, MAX_EVERY_WEEKS):
+            bad("every_weeks", f"{tag}: a whole number of weeks 1..13, got {count!r}")
+    for name, table in (("every_weeks", weeks), ("fitting_skills", skills)):
+        for tag in sorted(set(table) - set(needed)):
+            bad(name, f"{tag} is not a paired tag (not in volunteers_needed)")
+    for tag, words in skills.items():
+        if not (isinstance(words, tuple) and words and all(_word(w) for w in words)):
+            bad("fitting_skills", f"{tag}: a non-empty list of skill words, got {words!r}")
+
+
+def _check_scalars(rules: PairingRules, bad: Bad) -> None:
+    """The marked household's count and frequency, and one window of default hours."""
+    if not _count(rules.marked_volunteers, MAX_VOLUNTEERS_PER_HOUSEHOLD):
+        bad("marked_volunteers", f"a whole number 1..10, got {rules.marked_volunteers!r}")
+    if not _count(rules.marked_every_weeks, MAX_EVERY_WEEKS):
+        bad("marked_every_weeks", f"a whole number 1..13, got {rules.marked_every_weeks!r}")
+    try:
+        if len(parse_availability(rules.default_hours)) != 1:
+            bad("default_hours", f"one HH:MM-HH:MM window, got {rules.default_hours!r}")
+    except ValueError as error:
+        bad("default_hours", str(error))
+
+
+def _table(entries: object, name: str, bad: Bad) -> dict[str, Any]:
     """A (tag, value) table as a dict, reporting malformed entries and repeated tags."""
     out: dict[str, Any] = {}
     if not isinstance(entries, tuple):

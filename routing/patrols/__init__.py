@@ -2,7 +2,7 @@
 
 from routing.patrols.calendar import team_calendar, write_team_calendars
 from routing.patrols.changes import PatrolRef, Swap, SwapError, apply_swap, replan_rota
-from routing.patrols.checkpoints import attach_checkpoints, snap_checkpoints
+from routing.patrols.checkpoints import StreetCheckpoints, attach_checkpoints, snap_checkpoints
 from routing.patrols.coverage import edges_in_area, plan_patrol_routes, walk_line
 from routing.patrols.demand import RouteDemand
 from routing.patrols.kinds import KIND_NAMES, PatrolKind, default_kind, kind_label
@@ -27,6 +27,7 @@ __all__ = [
     "RotaOptions",
     "RouteDemand",
     "SlotTooShortError",
+    "StreetCheckpoints",
     "StreetGraph",
     "Swap",
     "SwapError",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -12,6 +12,27 @@ from routing.costs import CostParameters
 from routing.network import WalkingNetwork
 from routing.patrols.result import CHECKPOINT_COLUMNS, PatrolPlan, PatrolRoute
 from routing.schema import WGS84
+
+
+@dataclass(frozen=True, eq=False)
+class StreetCheckpoints:
+    """Points a street patrol passes, how many a route lists, whether they add streets.
+
+    Attributes
+    ----------
+    points : GeoDataFrame
+        Points (WGS84) with optional ``checkpoint_id``, ``name`` and ``priority``
+        columns (see ``snap_checkpoints``).
+    per_route : int, optional
+        Keep at most this many checkpoints per route, highest ``priority`` first.
+    required : bool
+        Whether the street each point lies on becomes required; otherwise each route
+        lists the points on the streets it covers anyway.
+    """
+
+    points: gpd.GeoDataFrame
+    per_route: int | None = None
+    required: bool = True
 
 
 def snap_checkpoints(network: WalkingNetwork, given: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:

@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from routing.costs import CostParameters
 from routing.network import WalkingNetwork
-from routing.patrols.checkpoints import attach_checkpoints, snap_checkpoints
+from routing.patrols.checkpoints import StreetCheckpoints, attach_checkpoints, snap_checkpoints
 from routing.patrols.kinds import PatrolKind, default_kind
 from routing.patrols.options import PatrolOptions
 from routing.patrols.postman import PostmanWalk, StreetGraph, Walk, postman_walk
@@ -55,19 +55,17 @@ def plan_patrol_routes(
     required: ArrayLike | None = None,
     area: BaseGeometry | None = None,
     start: tuple[float, float] | None = None,
-    checkpoints: gpd.GeoDataFrame | None = None,
+    checkpoints: StreetCheckpoints | None = None,
     options: PatrolOptions | None = None,
     params: CostParameters = CostParameters(),
     slot_s: float | None = None,
     kind: PatrolKind | None = None,
-    max_checkpoints: int | None = None,
-    checkpoints_required: bool = True,
 ) -> PatrolPlan:
     """Closed patrol walks from one start point covering streets and checkpoints.
 
     The required streets are ``required`` (a mask or row numbers of ``network.edges``;
     default all), limited to ``area`` when given, plus the street each checkpoint lies
-    on (unless ``checkpoints_required`` is False). One team gets the Chinese-postman
+    on (unless ``checkpoints.required`` is False). One team gets the Chinese-postman
     walk; K teams share it split by ``split_walk`` (longest route as short as possible,
     then the total).
 
@@ -89,9 +87,9 @@ def plan_patrol_routes(
     start : (float, float), optional
         ``(lon, lat)`` of the start, snapped to the nearest network node; default the
         node nearest the centre of the required streets.
-    checkpoints : GeoDataFrame, optional
-        Points to pass (WGS84) with optional ``checkpoint_id``, ``name`` and ``priority``
-        columns.
+    checkpoints : StreetCheckpoints, optional
+        Points to pass, the most each route lists and whether their streets are
+        required.
     options : PatrolOptions, optional
         Time limit and split settings; default ``PatrolOptions()``. With ``slot_s`` the
         time limit holds for each route count tried.
@@ -102,11 +100,6 @@ def plan_patrol_routes(
     kind : PatrolKind, optional
         A street kind: its ``stop_s`` is the time at each checkpoint; default
         ``default_kind("street")`` with the ``patrol_checkpoint`` time of ``params``.
-    max_checkpoints : int, optional
-        Keep at most this many checkpoints per route, highest ``priority`` first.
-    checkpoints_required : bool
-        Whether the checkpoints' streets become required; otherwise each route lists
-        the checkpoints on the streets it covers.
 
     Returns
     -------
@@ -129,7 +122,8 @@ def plan_patrol_routes(
         kind = replace(default_kind("street"), stop_s=params.services.get("patrol_checkpoint", 0.0))
     elif kind.kind != "street":
         raise ValueError(f"plan_patrol_routes plans street routes, not {kind.kind!r}")
-    setup = _Setup.build(network, required, area, start, checkpoints, checkpoints_required, options)
+    max_checkpoints = checkpoints.per_route if checkpoints is not None else None
+    setup = _Setup.build(network, required, area, start, checkpoints, options)
 
     def plan_for(k: int) -> PatrolPlan:
         return _plan(setup, k, options, kind, max_checkpoints, slot_s)
@@ -170,8 +164,7 @@ class _Setup:
         required: ArrayLike | None,
         area: BaseGeometry | None,
         start: tuple[float, float] | None,
-        checkpoints: gpd.GeoDataFrame | None,
-        checkpoints_required: bool,
+        checkpoints: StreetCheckpoints | None,
         options: PatrolOptions,
     ) -> _Setup:
         edges = network.edges
@@ -179,8 +172,8 @@ class _Setup:
             edges["u"].to_numpy(), edges["v"].to_numpy(), edges["length_m"].to_numpy()
         )
         mask = _required_mask(network, required, area)
-        points = snap_checkpoints(network, checkpoints)
-        if checkpoints_required:
+        points = snap_checkpoints(network, checkpoints.points if checkpoints is not None else None)
+        if checkpoints is not None and checkpoints.required:
             mask[points["edge"].to_numpy(dtype=np.intp)] = True
         if not mask.any():
             raise ValueError("no street to patrol: the selection or area holds no street")

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
+
+from routing.checks import positive, require, whole
 
 # OR-Tools takes integer costs: lengths are handed to it in decimetres.
 SOLVER_UNITS_PER_M: Final = 10
-
-
-def _check(ok: bool, message: str, value: Any) -> None:
-    if not ok:
-        raise ValueError(f"{message}, got {value!r}")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -67,37 +60,12 @@ class PatrolOptions:
     reoptimise: bool = True
 
     def __post_init__(self) -> None:
-        _check(
-            isinstance(self.time_limit_s, int | float) and self.time_limit_s > 0,
-            "time_limit_s must be > 0",
-            self.time_limit_s,
-        )
-        _check(_is_int(self.seed) and self.seed >= 0, "seed must be an int >= 0", self.seed)
-        _check(
-            self.max_solutions is None or (_is_int(self.max_solutions) and self.max_solutions >= 1),
-            "max_solutions must be an int >= 1 or None",
-            self.max_solutions,
-        )
-        _check(
-            _is_int(self.nearest_odd) and self.nearest_odd >= 1,
-            "nearest_odd must be an int >= 1",
-            self.nearest_odd,
-        )
-        _check(
-            _is_int(self.blocks_per_route) and self.blocks_per_route >= 1,
-            "blocks_per_route must be an int >= 1",
-            self.blocks_per_route,
-        )
-        _check(
-            _is_int(self.max_blocks) and self.max_blocks >= 1,
-            "max_blocks must be an int >= 1",
-            self.max_blocks,
-        )
-        _check(
-            _is_int(self.span_weight) and self.span_weight >= 0,
-            "span_weight must be an int >= 0",
-            self.span_weight,
-        )
+        positive("time_limit_s", self.time_limit_s)
+        whole("seed", self.seed)
+        whole("max_solutions", self.max_solutions, 1, none_ok=True)
+        for name in ("nearest_odd", "blocks_per_route", "max_blocks"):
+            whole(name, getattr(self, name), 1)
+        whole("span_weight", self.span_weight)
 
 
 @dataclass(frozen=True)
@@ -140,32 +108,23 @@ class RotaOptions:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        _check(_is_int(self.weeks) and 1 <= self.weeks <= 53, "weeks must be in 1..53", self.weeks)
-        _check(
-            _is_int(self.slots_per_day) and 1 <= self.slots_per_day <= 12,
-            "slots_per_day must be in 1..12",
-            self.slots_per_day,
-        )
-        _check(
+        whole("weeks", self.weeks, 1, 53)
+        whole("slots_per_day", self.slots_per_day, 1, 12)
+        require(
             not self.slot_labels or len(self.slot_labels) == self.slots_per_day,
             "slot_labels needs one label per slot",
             self.slot_labels,
         )
         days = self.patrol_weekdays
-        _check(
+        require(
             bool(days) and len(set(days)) == len(days) and all(d in range(7) for d in days),
             "patrol_weekdays must be distinct days 0..6",
             days,
         )
         for name in ("rest_days", "fair_spread", "rotation_slack"):
-            value = getattr(self, name)
-            _check(_is_int(value) and value >= 0, f"{name} must be an int >= 0", value)
-        _check(
-            isinstance(self.time_limit_s, int | float) and self.time_limit_s > 0,
-            "time_limit_s must be > 0",
-            self.time_limit_s,
-        )
-        _check(_is_int(self.seed) and self.seed >= 0, "seed must be an int >= 0", self.seed)
+            whole(name, getattr(self, name))
+        positive("time_limit_s", self.time_limit_s)
+        whole("seed", self.seed)
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from shapely.geometry.base import BaseGeometry
 
 from routing.costs import CostParameters
 from routing.network import WalkingNetwork
+from routing.patrols.checkpoints import StreetCheckpoints
 from routing.patrols.coverage import plan_patrol_routes
 from routing.patrols.demand import RouteDemand
 from routing.patrols.kinds import PatrolKind
@@ -159,10 +160,13 @@ def plan_kind(
         The plan, kind ``kind``.
     """
     if kind.kind == "street":
+        entrances = None
+        if targets.entrances is not None:
+            # Street patrols list the entrances they pass; they walk no extra street for them.
+            entrances = StreetCheckpoints(targets.entrances, targets.max_checkpoints, False)
         return plan_patrol_routes(
-            network, routes, area=targets.area, start=start, checkpoints=targets.entrances,
+            network, routes, area=targets.area, start=start, checkpoints=entrances,
             options=options, params=params, slot_s=slot_s, kind=kind,
-            max_checkpoints=targets.max_checkpoints, checkpoints_required=False,
         )  # fmt: skip
     if slot_s is None:
         raise ValueError(f"{kind.kind} patrols need a slot length")

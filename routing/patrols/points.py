@@ -16,7 +16,7 @@ from routing.patrols.kinds import PatrolKind, default_kind
 from routing.patrols.options import PatrolOptions
 from routing.patrols.result import CHECKPOINT_COLUMNS, STOP_COLUMNS, PatrolPlan, PatrolRoute
 from routing.patrols.shift import check_slot
-from routing.patrols.stops import Site, order_frame, tour_routes
+from routing.patrols.stops import Site, stops_plan, tour_routes
 from routing.patrols.tours import Stops, plan_groups
 from routing.schema import WGS84
 
@@ -118,19 +118,7 @@ def plan_checkpoint_routes(
             names=names[len(out) : len(out) + len(tr.routes)],
         )  # fmt: skip
         arrival.update({ids[i][0]: float(tr.begin_s[i]) for i in range(len(m))})
-    plan = PatrolPlan(
-        routes=tuple(out),
-        start_lon=float(site.lon[0]),
-        start_lat=float(site.lat[0]),
-        required_m=0.0,
-        postman_m=0.0,
-        exact=True,
-        checkpoints=order_frame(frame, out, arrival),
-        elapsed_s=time.perf_counter() - started,
-        kind=kind,
-        slot_s=slot_s,
-    )
-    return plan
+    return stops_plan(out, site, frame, arrival, started=started, kind=kind, slot_s=slot_s)
 
 
 def _frame(network: WalkingNetwork, points: gpd.GeoDataFrame, kind: PatrolKind) -> gpd.GeoDataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Final, TypeVar
+from typing import Final, Generic, TypeVar
 
 P = TypeVar("P")
 # Longest slot a patrol may be planned for (a long day's shift).
@@ -165,47 +165,63 @@ def fit_routes(
     if reach_s > slot_s + 1e-6:
         raise SlotTooShortError(routes, slot_s, reach_s, None, reach=True)
     lower = lower_bound(work_s, slot_s)
-    plans: dict[int, P] = {}
+    counts = _CountSearch(plan_for, longest_s, slot_s, upper)
+    if routes is None:
+        found = counts.fewest(max(guess, lower), lower - 1)
+        if found is None:
+            raise SlotTooShortError(upper, slot_s, longest_s(counts.plan(upper)), None)
+        return counts.plan(found)
+    if routes < lower:
+        share = work_s / routes
+        found = counts.fewest(max(guess, lower), lower - 1)
+        raise SlotTooShortError(routes, slot_s, share, found, bound=True)
+    if counts.fits(routes):
+        return counts.plan(routes)
+    longest = longest_s(counts.plan(routes))
+    raise SlotTooShortError(routes, slot_s, longest, counts.fewest(max(guess, routes + 1), routes))
 
-    def plan(k: int) -> P:
-        if k not in plans:
-            plans[k] = plan_for(k)
-        return plans[k]
 
-    def fits(k: int) -> bool:
-        return longest_s(plan(k)) <= slot_s + 1e-6
+class _CountSearch(Generic[P]):
+    """Route counts tried by ``fit_routes``: each count planned once and remembered."""
 
-    def search(start: int, below: int) -> int | None:
+    def __init__(
+        self,
+        plan_for: Callable[[int], P],
+        longest_s: Callable[[P], float],
+        slot_s: float,
+        upper: int,
+    ):
+        self.plan_for, self.longest_s = plan_for, longest_s
+        self.slot_s, self.upper = slot_s, upper
+        self.plans: dict[int, P] = {}
+
+    def plan(self, k: int) -> P:
+        """The plan of ``k`` routes."""
+        if k not in self.plans:
+            self.plans[k] = self.plan_for(k)
+        return self.plans[k]
+
+    def fits(self, k: int) -> bool:
+        """Whether the longest of ``k`` routes fits the slot."""
+        return self.longest_s(self.plan(k)) <= self.slot_s + 1e-6
+
+    def fewest(self, start: int, below: int) -> int | None:
         """The fewest fitting count from ``start``; ``below`` is known not to fit."""
         k, tried = max(start, below + 1), []
-        while not fits(k):
-            tried.append((k, longest_s(plan(k))))
+        while not self.fits(k):
+            tried.append((k, self.longest_s(self.plan(k))))
             below = k
-            if k >= upper:
+            if k >= self.upper:
                 return None
-            k = next_count(tried, slot_s, upper)
+            k = next_count(tried, self.slot_s, self.upper)
         if k - 1 > below:  # the usual case: the prediction was right or one too high
-            if not fits(k - 1):
+            if not self.fits(k - 1):
                 return k
             k -= 1
         while k - below > 1:
             middle = (below + k) // 2
-            below, k = (below, middle) if fits(middle) else (middle, k)
+            below, k = (below, middle) if self.fits(middle) else (middle, k)
         return k
-
-    if routes is None:
-        found = search(max(guess, lower), lower - 1)
-        if found is None:
-            raise SlotTooShortError(upper, slot_s, longest_s(plan(upper)), None)
-        return plan(found)
-    if routes < lower:
-        share = work_s / routes
-        found = search(max(guess, lower), lower - 1)
-        raise SlotTooShortError(routes, slot_s, share, found, bound=True)
-    if fits(routes):
-        return plan(routes)
-    longest = longest_s(plan(routes))
-    raise SlotTooShortError(routes, slot_s, longest, search(max(guess, routes + 1), routes))
 
 
 def next_count(tried: list[tuple[int, float]], slot_s: float, upper: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -11,7 +12,8 @@ import shapely
 from numpy.typing import NDArray
 
 from routing.network import WalkingNetwork
-from routing.patrols.result import PatrolRoute
+from routing.patrols.kinds import PatrolKind
+from routing.patrols.result import PatrolPlan, PatrolRoute
 from routing.patrols.tours import Tours
 
 FloatArray = NDArray[np.float64]
@@ -140,7 +142,48 @@ def _legs_line(network: WalkingNetwork, site: Site, legs: NDArray[np.intp]) -> s
     return shapely.LineString(xy)
 
 
-def order_frame(
+def stops_plan(
+    routes: list[PatrolRoute],
+    site: Site,
+    frame: gpd.GeoDataFrame,
+    arrival: dict[str, float],
+    *,
+    started: float,
+    kind: PatrolKind,
+    slot_s: float | None,
+) -> PatrolPlan:
+    """The plan of tours through stops (checkpoints, tower floors): no street to cover.
+
+    Parameters
+    ----------
+    routes
+        The tours, in order.
+    site
+        Where they start (row 0).
+    frame
+        The stops, with ``checkpoint_id``; returned with their route, order and arrival.
+    arrival
+        Seconds from a route's start to each stop's arrival, by ``checkpoint_id``.
+    started
+        ``time.perf_counter()`` when planning began.
+    kind, slot_s
+        The patrol kind and the slot every route fits (None: no slot).
+    """
+    return PatrolPlan(
+        routes=tuple(routes),
+        start_lon=float(site.lon[0]),
+        start_lat=float(site.lat[0]),
+        required_m=0.0,
+        postman_m=0.0,
+        exact=True,
+        checkpoints=_order_frame(frame, routes, arrival),
+        elapsed_s=time.perf_counter() - started,
+        kind=kind,
+        slot_s=slot_s,
+    )
+
+
+def _order_frame(
     frame: gpd.GeoDataFrame, routes: list[PatrolRoute], arrival: dict[str, float]
 ) -> gpd.GeoDataFrame:
     """``frame`` (with ``checkpoint_id``) with ``route_id``, ``order`` and ``arrival_s``."""

@@ -18,7 +18,7 @@ from routing.patrols.kinds import PatrolKind, default_kind
 from routing.patrols.options import PatrolOptions
 from routing.patrols.result import PatrolPlan
 from routing.patrols.shift import check_slot
-from routing.patrols.stops import Site, order_frame, tour_routes
+from routing.patrols.stops import Site, stops_plan, tour_routes
 from routing.patrols.tours import Stops, plan_groups
 from routing.schema import WGS84
 
@@ -163,18 +163,7 @@ def plan_building_routes(
     for b, band in enumerate(bands):
         offsets = _floor_offsets(band, kind.stop_s, params)
         arrival.update(zip(ids[b], (tours.begin_s[b] + offsets).tolist(), strict=True))
-    return PatrolPlan(
-        routes=tuple(out),
-        start_lon=float(site.lon[0]),
-        start_lat=float(site.lat[0]),
-        required_m=0.0,
-        postman_m=0.0,
-        exact=True,
-        checkpoints=order_frame(frame, out, arrival),
-        elapsed_s=time.perf_counter() - started,
-        kind=kind,
-        slot_s=slot_s,
-    )
+    return stops_plan(out, site, frame, arrival, started=started, kind=kind, slot_s=slot_s)
 
 
 def _towers(

@@ -35,13 +35,7 @@ from routing.sources.tables import (
     raise_sorted,
     report,
 )
-from routing.sources.vector import (
-    GEOMETRY_FIELD,
-    POLYGONAL,
-    check_geometry,
-    read_vector,
-    to_wgs84,
-)
+from routing.sources.vector import GEOMETRY_FIELD, POLYGONAL, read_shapes
 
 # Attribute headers accepted in vector files: canonical column -> accepted names.
 BUILDING_HEADERS: Final = MappingProxyType(
@@ -102,10 +96,9 @@ def read_buildings(
     """
     path = Path(path)
     problems = ProblemCollector(file_name(path, name))
-    raw = read_vector(path, problems, "buildings", LIMITS["buildings"])
-    raise_sorted(problems)
-    fixed, repaired = check_geometry(raw.geometry, problems, POLYGONAL, "polygon")
-    geometry = to_wgs84(fixed, problems)
+    raw, geometry, repaired = read_shapes(
+        path, problems, "buildings", LIMITS["buildings"], POLYGONAL, "polygon"
+    )
     attributes = _attributes(raw, problems)
     raise_sorted(problems, [str(c) for c in raw.columns])
     assert geometry is not None  # no problems means the CRS was usable

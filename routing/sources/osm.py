@@ -18,16 +18,11 @@ from shapely.geometry.base import BaseGeometry
 
 from routing.errors import ProblemCollector
 from routing.schema import WGS84
+from routing.sources.area import read_area
 from routing.sources.buildings import complete_buildings
 from routing.sources.limits import LIMITS, check_size
 from routing.sources.tables import file_name
-from routing.sources.vector import (
-    POLYGONAL,
-    check_geometry,
-    polygonal_part,
-    read_vector,
-    to_wgs84,
-)
+from routing.sources.vector import POLYGONAL, polygonal_part
 
 _OSM_TYPE_PREFIX = {"way": "w", "relation": "r", "node": "n"}
 _FIRST_NUMBER = r"(\d+(?:[.,]\d+)?)"
@@ -120,7 +115,7 @@ def _area(
     if bbox is not None:
         return _bbox_polygon(bbox, problems)
     if boundary is not None:
-        return _boundary_polygon(Path(boundary))
+        return read_area(boundary)
     return None
 
 
@@ -141,18 +136,6 @@ def _bbox_polygon(bbox: Sequence[float], problems: ProblemCollector) -> BaseGeom
     else:
         return shapely.box(west, south, east, north)
     return None
-
-
-def _boundary_polygon(path: Path) -> BaseGeometry | None:
-    """The union of the boundary file's polygons, in WGS84."""
-    problems = ProblemCollector(path.name)
-    frame = read_vector(path, problems, "boundary polygons", LIMITS["boundary"])
-    problems.raise_if_any()
-    repaired, _ = check_geometry(frame.geometry, problems, POLYGONAL, "polygon")
-    geometry = to_wgs84(repaired, problems)
-    problems.raise_if_any()
-    assert geometry is not None  # no problems means the CRS was usable
-    return geometry.union_all()
 
 
 def _read_pbf(

@@ -12,7 +12,7 @@ from routing.network import WALK_HIGHWAYS
 from routing.schema import WGS84
 from routing.sources.limits import LIMITS
 from routing.sources.tables import file_name, quoted, raise_sorted, report
-from routing.sources.vector import LINEAR, check_geometry, read_vector, to_wgs84
+from routing.sources.vector import LINEAR, read_shapes
 
 # Lines without a highway attribute are taken as footways.
 DEFAULT_HIGHWAY = "footway"
@@ -42,10 +42,7 @@ def read_paths(path: str | Path, *, name: str | None = None) -> gpd.GeoDataFrame
     """
     path = Path(path)
     problems = ProblemCollector(file_name(path, name))
-    raw = read_vector(path, problems, "paths", LIMITS["paths"])
-    raise_sorted(problems)
-    checked, _ = check_geometry(raw.geometry, problems, LINEAR, "line")
-    geometry = to_wgs84(checked, problems)
+    raw, geometry, _ = read_shapes(path, problems, "paths", LIMITS["paths"], LINEAR, "line")
     rows = pd.RangeIndex(1, len(raw) + 1)
     if "highway" in raw.columns:
         highway = pd.Series(raw["highway"].fillna("").astype(str).to_numpy(), index=rows)

@@ -16,7 +16,7 @@ from routing.errors import ProblemCollector
 from routing.schema import WGS84
 from routing.sources.formats import SUFFIXES, ZIP_SUFFIX, VectorSource, harden_gdal, vector_source
 from routing.sources.limits import FileLimits, too_many_rows
-from routing.sources.tables import excerpt, report
+from routing.sources.tables import excerpt, raise_sorted, report
 
 GEOMETRY_FIELD: Final = "geometry"
 POLYGONAL: Final = (3, 6)  # shapely type ids of Polygon, MultiPolygon
@@ -80,6 +80,37 @@ def _read(
         gist = excerpt(text.strip().splitlines()[0] if text.strip() else type(err).__name__)
         problems.add(None, None, f"cannot read as {source.driver}: {gist[:_ERROR_CHARS]}")
         return None
+
+
+def read_shapes(
+    path: Path,
+    problems: ProblemCollector,
+    what: str,
+    limits: FileLimits,
+    kinds: tuple[int, ...],
+    noun: str,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries | None, pd.Series]:
+    """Read a vector file and check its geometries (``read_vector``, ``check_geometry``,
+    ``to_wgs84``); a file that cannot be read raises at once.
+
+    Returns
+    -------
+    raw : GeoDataFrame
+        The features as read, attributes included.
+    geometry : GeoSeries or None
+        Their checked geometries in WGS84; None when the CRS was unusable (a problem).
+    repaired : Series
+        Feature number → why the polygon was invalid, for each repaired polygon.
+
+    Raises
+    ------
+    InputError
+        The file could not be read (the problems so far).
+    """
+    raw = read_vector(path, problems, what, limits)
+    raise_sorted(problems)
+    checked, repaired = check_geometry(raw.geometry, problems, kinds, noun)
+    return raw, to_wgs84(checked, problems), repaired
 
 
 def check_geometry(

@@ -1,15 +1,9 @@
 """Balanced, compact, stable areas of responsibility (包干到户) in floor bands of buildings."""
 
+from routing.territories.metrics import ASSIGNMENT_COLUMNS, PlanMetrics, split_bands
 from routing.territories.options import Pin, Progress, TerritoryOptions
 from routing.territories.plan import plan_territories, plan_with_workload, teams_from_volunteers
-from routing.territories.result import (
-    ASSIGNMENT_COLUMNS,
-    Band,
-    PlanMetrics,
-    TeamArea,
-    TerritoryPlan,
-    split_bands,
-)
+from routing.territories.result import Band, TeamArea, TerritoryPlan
 
 __all__ = [
     "ASSIGNMENT_COLUMNS",

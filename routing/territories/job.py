@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from routing.territories.metrics import tolerance_bounds
 from routing.territories.options import Pin, TerritoryOptions
 from routing.territories.pins import pin_households
 from routing.territories.state import Weights
@@ -59,9 +59,7 @@ class Job:
     @property
     def bounds(self) -> tuple[float, float]:
         """[lo, hi] workload of a balanced team, in tenths of a second rounded inwards."""
-        lo = math.ceil(self.mean * (1 - self.tolerance) * 10) / 10
-        hi = math.floor(self.mean * (1 + self.tolerance) * 10) / 10
-        return lo, max(lo, hi)
+        return tolerance_bounds(self.mean, self.tolerance)
 
     def pin_load(self) -> FloatArray:
         """Pinned workload per team."""

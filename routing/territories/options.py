@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from routing.checks import number, positive, require, whole
 
 # Called with the fraction done (0..1) and a short message, e.g. for a job's progress bar.
 Progress = Callable[[float, str], None]
@@ -58,18 +59,14 @@ class TerritoryOptions:
     window_work: float = 0.05
 
     def __post_init__(self) -> None:
-        _check(0.0 <= self.tolerance < 1.0, "tolerance must be in [0, 1)", self.tolerance)
-        _check(self.time_limit_s > 0, "time_limit_s must be > 0", self.time_limit_s)
-        _check(isinstance(self.seed, int) and self.seed >= 0, "seed must be an int >= 0", self.seed)
-        _check(bool(self.visit_type), "visit_type must not be empty", self.visit_type)
+        number("tolerance", self.tolerance, 0, 1, below_high=True)
+        positive("time_limit_s", self.time_limit_s)
+        whole("seed", self.seed)
+        require(bool(self.visit_type), "visit_type must not be empty", self.visit_type)
         for name in ("piece_weight_m", "home_weight", "move_weight_m"):
-            _check(getattr(self, name) >= 0, f"{name} must be >= 0", getattr(self, name))
-        _check(
-            isinstance(self.window_teams, int) and 2 <= self.window_teams <= 12,
-            "window_teams must be an int in 2..12",
-            self.window_teams,
-        )
-        _check(self.window_work > 0, "window_work must be > 0", self.window_work)
+            number(name, getattr(self, name))
+        whole("window_teams", self.window_teams, 2, 12)
+        positive("window_work", self.window_work)
 
 
 @dataclass(frozen=True)
@@ -95,8 +92,3 @@ def as_pin(value: Pin | tuple[str, int, int, str]) -> Pin:
         return value
     building, first, last, team = value
     return Pin(str(building), int(first), int(last), str(team))
-
-
-def _check(ok: bool, message: str, value: object) -> None:
-    if not ok or (isinstance(value, float) and math.isnan(value)):
-        raise ValueError(f"{message}, got {value!r}")

@@ -6,16 +6,10 @@ import numpy as np
 import pandas as pd
 
 from routing.territories.job import Job
-from routing.territories.result import (
-    ASSIGNMENT_COLUMNS,
-    Band,
-    PlanMetrics,
-    TeamArea,
-    TerritoryPlan,
-    split_bands,
-)
+from routing.territories.metrics import ASSIGNMENT_COLUMNS, plan_metrics, team_loops
+from routing.territories.result import Band, TeamArea, TerritoryPlan
 from routing.territories.state import State
-from routing.territories.units import Sites, weighted_count
+from routing.territories.units import FloatArray, Sites, weighted_count
 
 # Big buildings listed one by one in the explanations before they are summarised.
 LIST_BIG_BUILDINGS = 3
@@ -36,15 +30,21 @@ def make_plan(job: Job, state: State, notes: list[str], seconds: float) -> Terri
         }
     )
     assignment = sorted_rows.iloc[np.argsort(job.order, kind="stable")].reset_index(drop=True)
-    areas = _areas(job, state, sorted_rows.assign(site=frame["building"].to_numpy()))
-    moved, kept = _moved(frame["prev_team"].to_numpy(), team)
-    metrics = _metrics(job, areas, assignment, moved, kept, seconds)
-    return TerritoryPlan(
-        tuple(areas), metrics, tuple(notes), assignment.loc[:, list(ASSIGNMENT_COLUMNS)]
+    assignment = assignment.loc[:, list(ASSIGNMENT_COLUMNS)]
+    loops = team_loops(assignment, job.team_ids, job.sites.ids.tolist(), state.loops)
+    areas = _areas(job, state, sorted_rows.assign(site=frame["building"].to_numpy()), loops)
+    previous = {
+        str(h): str(p)
+        for h, p in zip(frame["household_id"], frame["prev_team"], strict=True)
+        if p is not None and p == p  # None or NaN: a household new to the register
+    }
+    metrics = plan_metrics(
+        assignment, job.team_ids, loops, job.tolerance, previous=previous, solve_time_s=seconds
     )
+    return TerritoryPlan(tuple(areas), metrics, tuple(notes), assignment)
 
 
-def _areas(job: Job, state: State, rows: pd.DataFrame) -> list[TeamArea]:
+def _areas(job: Job, state: State, rows: pd.DataFrame, loops: FloatArray) -> list[TeamArea]:
     bands: dict[str, list[Band]] = {t: [] for t in job.team_ids}
     assigned = rows[rows["team_id"] != ""]
     grouped = assigned.groupby(["team_id", "site"], sort=True).agg(
@@ -77,52 +77,11 @@ def _areas(job: Job, state: State, rows: pd.DataFrame) -> list[TeamArea]:
                 tuple(bands[team]),
                 float(sum(b.workload_s for b in bands[team])),
                 int(sum(b.households for b in bands[team])),
-                state.loops(tuple(sites.tolist())),
+                float(loops[t]),
                 home,
             )
         )
     return areas
-
-
-def _moved(prev: np.ndarray, team: np.ndarray) -> tuple[int, float | None]:
-    known = np.array([p is not None and p == p for p in prev], dtype=bool)
-    if not known.any():
-        return 0, None
-    moved = int((prev[known].astype(str) != team[known].astype(str)).sum())
-    return moved, 1.0 - moved / int(known.sum())
-
-
-def _metrics(
-    job: Job,
-    areas: list[TeamArea],
-    assignment: pd.DataFrame,
-    moved: int,
-    kept: float | None,
-    seconds: float,
-) -> PlanMetrics:
-    work = np.array([a.workload_s for a in areas])
-    loops = np.array([a.loop_m for a in areas])
-    pieces = np.array([a.pieces for a in areas])
-    mean = float(work.mean())
-    lo, hi = job.bounds
-    outside = int(((work < lo - 1e-6) | (work > hi + 1e-6)).sum())
-    return PlanMetrics(
-        teams=len(areas),
-        households=len(assignment),
-        mean_workload_s=mean,
-        max_over_mean=float(work.max() / mean) if mean > 0 else 0.0,
-        min_over_mean=float(work.min() / mean) if mean > 0 else 0.0,
-        tolerance=job.tolerance,
-        teams_outside_tolerance=outside,
-        mean_loop_m=float(loops.mean()),
-        max_loop_m=float(loops.max()),
-        pieces_per_team=float(pieces.mean()),
-        max_pieces=int(pieces.max()),
-        split_bands=split_bands(assignment),
-        moved_households=moved,
-        kept_share=kept,
-        solve_time_s=seconds,
-    )
 
 
 def explain_balance(state: State, job: Job) -> list[str]:

@@ -16,10 +16,11 @@ from routing.territories.balance import repair_balance
 from routing.territories.construct import construct
 from routing.territories.improve import Budget, improve, rebalance
 from routing.territories.job import Job, prepare, previous_mapping, unknown_buildings
+from routing.territories.metrics import ASSIGNMENT_COLUMNS, empty_metrics
 from routing.territories.options import Pin, Progress, TerritoryOptions, as_pin
 from routing.territories.outcome import explain_balance, make_plan
 from routing.territories.repair import carve_new_teams, fill_unassigned, one_band_per_building
-from routing.territories.result import ASSIGNMENT_COLUMNS, TerritoryPlan, empty_metrics
+from routing.territories.result import TerritoryPlan
 from routing.territories.state import State
 from routing.territories.units import FloatArray, IntArray
 

@@ -6,11 +6,9 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 
-from routing.schema import WGS84
-
-ASSIGNMENT_COLUMNS = ("household_id", "team_id", "building_id", "floor", "workload")
+from routing.territories.files import team_areas
+from routing.territories.metrics import ASSIGNMENT_COLUMNS, PlanMetrics
 
 
 @dataclass(frozen=True)
@@ -59,27 +57,6 @@ class TeamArea:
         )
 
 
-@dataclass(frozen=True)
-class PlanMetrics:
-    """Balance, compactness and stability figures of a plan."""
-
-    teams: int
-    households: int
-    mean_workload_s: float
-    max_over_mean: float
-    min_over_mean: float
-    tolerance: float
-    teams_outside_tolerance: int
-    mean_loop_m: float
-    max_loop_m: float
-    pieces_per_team: float
-    max_pieces: int
-    split_bands: int  # (team, building) pairs whose floors are not one band; 0 by design
-    moved_households: int
-    kept_share: float | None  # of households in both registers, the share keeping its team
-    solve_time_s: float
-
-
 @dataclass(frozen=True, eq=False)
 class TerritoryPlan:
     """Areas of responsibility per team, with metrics and explanations.
@@ -125,7 +102,7 @@ class TerritoryPlan:
         return "\n".join(lines)
 
     def team_areas(self, buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        """One feature per team: the union of its buildings' footprints (WGS84).
+        """One feature per team (``routing.territories.files.team_areas``), WGS84.
 
         Parameters
         ----------
@@ -138,67 +115,13 @@ class TerritoryPlan:
             team_id, workload_s, households, loop_m, pieces, geometry (None for a team
             without households), in EPSG:4326.
         """
-        frame = buildings.to_crs(WGS84) if buildings.crs is not None else buildings
-        shape = pd.Series(frame.geometry.to_numpy(), index=frame["building_id"].astype(str))
-        geoms = []
-        for area in self.teams:
-            ids = [b.building_id for b in area.bands]
-            parts = shape.reindex(ids).dropna().to_numpy()
-            geoms.append(shapely.union_all(parts) if len(parts) else None)
-        return gpd.GeoDataFrame(
-            {
-                "team_id": [a.team_id for a in self.teams],
-                "workload_s": [a.workload_s for a in self.teams],
-                "households": [a.households for a in self.teams],
-                "loop_m": [a.loop_m for a in self.teams],
-                "pieces": [a.pieces for a in self.teams],
-            },
-            geometry=gpd.GeoSeries(geoms, crs=WGS84),
-            crs=WGS84,
-        )
-
-
-def split_bands(assignment: pd.DataFrame) -> int:
-    """(team, building) pairs whose floors are not one band, from the assignment alone.
-
-    A pair fails when another team has a household on a floor strictly inside the
-    team's floor range there (neighbouring bands may share an end floor).
-
-    Parameters
-    ----------
-    assignment : DataFrame
-        ``household_assignment()`` rows (team_id may be empty for unassigned).
-
-    Returns
-    -------
-    int
-        Number of failing (team, building) pairs.
-    """
-    a = assignment[assignment["team_id"].astype(str) != ""]
-    if a.empty:
-        return 0
-    span = a.groupby(["building_id", "team_id"])["floor"].agg(["min", "max"]).reset_index()
-    pairs = span.merge(
-        a[["building_id", "team_id", "floor"]].rename(columns={"team_id": "other"}),
-        on="building_id",
-    )
-    inside = (
-        (pairs["other"] != pairs["team_id"])
-        & (pairs["floor"] > pairs["min"])
-        & (pairs["floor"] < pairs["max"])
-    )
-    return int(pairs.loc[inside, ["building_id", "team_id"]].drop_duplicates().shape[0])
+        teams = [a.team_id for a in self.teams]
+        loops = [a.loop_m for a in self.teams]
+        return team_areas(buildings, self.assignment, teams, loops)
 
 
 def _floor(floor: int) -> str:
     return f"{floor}层" if floor > 0 else f"地下{-floor}层"
-
-
-def empty_metrics(teams: int, households: int, tolerance: float, seconds: float) -> PlanMetrics:
-    """Metrics of a plan that assigns nothing."""
-    return PlanMetrics(
-        teams, households, 0.0, 0.0, 0.0, tolerance, 0, 0.0, 0.0, 0.0, 0, 0, 0, None, seconds
-    )
 
 
 __all__ = [
@@ -207,6 +130,4 @@ __all__ = [
     "PlanMetrics",
     "TeamArea",
     "TerritoryPlan",
-    "empty_metrics",
-    "split_bands",
 ]

@@ -139,18 +139,9 @@ def run(
         span = params[MAX_RUIN] - params[MIN_RUIN] + 1
         target = params[MIN_RUIN] + np.random.randint(span)
         count = ruin(data, state, target, params[LONGEST], todo)
-        for v in order:
-            if state.route_of[v] < 0 and not _listed(todo, count, v):
-                todo[count] = v
-                count += 1
+        count = _add_unrouted(state, order, todo, count)
         recreate(data, state, move, todo, count)
-        promising[:] = False
-        for k in range(count):
-            promising[todo[k]] = True
-        for r in range(routes):
-            if state.touched[r]:
-                for p in range(1, state.size[r] + 1):
-                    promising[state.nodes[r, p]] = True
+        _mark_promising(state, todo, count, promising)
         _shuffle(order)
         descend(data, state, move, promising, order)
         base, warp, excess = parts(data, state)
@@ -172,6 +163,31 @@ def run(
             restore(data, state, snap, snap_size, state.touched.copy())
         if values[SEEN] >= PENALTY_WINDOW:
             _adapt(data, state, values)
+
+
+@kernel
+def _add_unrouted(state: State, order: IntArray, todo: IntArray, count: int) -> int:
+    """Append the visits in no route (in ``order``) to the ``count`` ruined ones."""
+    for k in range(len(order)):
+        v = order[k]
+        if state.route_of[v] < 0 and not _listed(todo, count, v):
+            todo[count] = v
+            count += 1
+    return count
+
+
+@kernel
+def _mark_promising(state: State, todo: IntArray, count: int, promising: NDArray[np.bool_]) -> None:
+    """Flag the visits the local search starts from: those re-inserted and every visit
+    of a route the iteration touched."""
+    for v in range(len(promising)):
+        promising[v] = False
+    for k in range(count):
+        promising[todo[k]] = True
+    for r in range(len(state.size)):
+        if state.touched[r]:
+            for p in range(1, state.size[r] + 1):
+                promising[state.nodes[r, p]] = True
 
 
 @kernel

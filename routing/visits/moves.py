@@ -63,6 +63,18 @@ def _piece(move: Move, route: int, k: int, src: int, first: int, last: int, rev:
 
 
 @inlined
+def _one_route(
+    move: Move, r: int, head: int, src: int, first: int, last: int, rev: int, tail: int, end: int
+) -> None:
+    """Route r alone changes: its positions 0..head, src[first..last] (reversed if
+    ``rev``), then its positions tail..end."""
+    _piece(move, 0, 0, r, 0, head, 0)
+    _piece(move, 0, 1, src, first, last, rev)
+    _piece(move, 0, 2, r, tail, end, 0)
+    move.meta[RA], move.meta[CA], move.meta[RB] = r, 3, -1
+
+
+@inlined
 def price(data: Data, state: State, move: Move, extra: float, bound: float) -> float:
     """Cost delta of the routes in ``move`` plus ``extra`` (a change of prizes).
 
@@ -206,10 +218,7 @@ def set_reverse(state: State, move: Move, r: int, i: int, j: int) -> bool:
     end = state.size[r] + 1
     if i < 1 or j <= i or j >= end:
         return False
-    _piece(move, 0, 0, r, 0, i - 1, 0)
-    _piece(move, 0, 1, r, i, j, 1)
-    _piece(move, 0, 2, r, j + 1, end, 0)
-    move.meta[RA], move.meta[CA], move.meta[RB] = r, 3, -1
+    _one_route(move, r, i - 1, r, i, j, 1, j + 1, end)
     return True
 
 
@@ -219,10 +228,7 @@ def set_insert(state: State, move: Move, node: int, r: int, at: int) -> bool:
     end = state.size[r] + 1
     if state.route_of[node] >= 0 or at < 0 or at >= end:
         return False
-    _piece(move, 0, 0, r, 0, at, 0)
-    _piece(move, 0, 1, LOOSE, node, node, 0)
-    _piece(move, 0, 2, r, at + 1, end, 0)
-    move.meta[RA], move.meta[CA], move.meta[RB] = r, 3, -1
+    _one_route(move, r, at, LOOSE, node, node, 0, at + 1, end)
     return True
 
 
@@ -232,10 +238,7 @@ def set_replace(state: State, move: Move, node: int, r: int, p: int) -> bool:
     end = state.size[r] + 1
     if state.route_of[node] >= 0 or p < 1 or p >= end:
         return False
-    _piece(move, 0, 0, r, 0, p - 1, 0)
-    _piece(move, 0, 1, LOOSE, node, node, 0)
-    _piece(move, 0, 2, r, p + 1, end, 0)
-    move.meta[RA], move.meta[CA], move.meta[RB] = r, 3, -1
+    _one_route(move, r, p - 1, LOOSE, node, node, 0, p + 1, end)
     return True
 
 

@@ -9,6 +9,7 @@ from typing import Final, Literal
 
 from ortools.constraint_solver import routing_enums_pb2, routing_parameters_pb2
 
+from routing.checks import number, one_of, positive, require, whole
 from routing.costs import CostParameters
 
 # The solver works in integers: tenths of a second. Travel and service times are rounded
@@ -88,31 +89,21 @@ class SearchConfig:
     polish: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.first_solution not in FIRST_SOLUTIONS:
-            raise ValueError(
-                f"first_solution must be one of {sorted(FIRST_SOLUTIONS)}, "
-                f"got {self.first_solution!r}"
-            )
-        if self.recreate not in FIRST_SOLUTIONS:
-            raise ValueError(f"recreate must be a first-solution strategy, got {self.recreate!r}")
+        one_of("first_solution", self.first_solution, FIRST_SOLUTIONS)
+        one_of("recreate", self.recreate, FIRST_SOLUTIONS)
         unknown = (set(self.operators) | set(self.operators_off)) - LOCAL_SEARCH_OPERATORS
-        if unknown:
-            raise ValueError(f"unknown local search operator(s) {sorted(unknown)}")
-        if self.improvement not in ("lahc", "ils", "gls"):
-            raise ValueError(
-                f"improvement must be 'lahc', 'ils' or 'gls', got {self.improvement!r}"
-            )
-        if self.ruin_visits < 1 or self.ruin_sequence < 1 or self.history < 1:
-            raise ValueError("ruin_visits, ruin_sequence and history must be >= 1")
+        require(not unknown, "unknown local search operator(s)", sorted(unknown))
+        one_of("improvement", self.improvement, ("lahc", "ils", "gls"))
+        for name in ("ruin_visits", "ruin_sequence", "history"):
+            whole(name, getattr(self, name), 1)
         start, end = self.temperature
-        if not (math.isfinite(start) and math.isfinite(end) and start >= end > 0):
-            raise ValueError(
-                f"temperature must be (start, end) with start >= end > 0, got {self.temperature!r}"
-            )
-        if not 0 <= self.polish < 1:
-            raise ValueError(f"polish must be a share in [0, 1), got {self.polish!r}")
-        if not (math.isfinite(self.gls_lambda) and self.gls_lambda > 0):
-            raise ValueError(f"gls_lambda must be > 0, got {self.gls_lambda!r}")
+        require(
+            math.isfinite(start) and math.isfinite(end) and start >= end > 0,
+            "temperature must be (start, end) with start >= end > 0",
+            self.temperature,
+        )
+        number("polish", self.polish, 0, 1, below_high=True)
+        positive("gls_lambda", self.gls_lambda)
 
 
 # Two searches for the two cores. With windows of one interval, several routes or
@@ -200,23 +191,16 @@ class VisitOptions:
     floor_sweeps: bool = True
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.time_limit_s) and self.time_limit_s > 0):
-            raise ValueError(f"time_limit_s must be > 0, got {self.time_limit_s!r}")
-        if self.workers < 1:
-            raise ValueError(f"workers must be >= 1, got {self.workers!r}")
-        if self.portfolio is not None and (
-            not self.portfolio or not all(isinstance(c, SearchConfig) for c in self.portfolio)
-        ):
-            raise ValueError("portfolio must be None or a non-empty tuple of SearchConfig")
-        if self.max_solutions is not None and self.max_solutions < 1:
-            raise ValueError(f"max_solutions must be >= 1 or None, got {self.max_solutions!r}")
-        if self.visit_type not in self.costs.services:
-            raise ValueError(
-                f"visit_type must be one of {sorted(self.costs.services)}, got {self.visit_type!r}"
-            )
-        if not (math.isfinite(self.priority_weight) and self.priority_weight >= 1):
-            raise ValueError(f"priority_weight must be >= 1, got {self.priority_weight!r}")
-        if self.max_sessions < 1:
-            raise ValueError(f"max_sessions must be >= 1, got {self.max_sessions!r}")
-        if not (math.isfinite(self.balance_weight) and self.balance_weight >= 0):
-            raise ValueError(f"balance_weight must be >= 0, got {self.balance_weight!r}")
+        positive("time_limit_s", self.time_limit_s)
+        whole("workers", self.workers, 1)
+        require(
+            self.portfolio is None
+            or (bool(self.portfolio) and all(isinstance(c, SearchConfig) for c in self.portfolio)),
+            "portfolio must be None or a non-empty tuple of SearchConfig",
+            self.portfolio,
+        )
+        whole("max_solutions", self.max_solutions, 1, none_ok=True)
+        one_of("visit_type", self.visit_type, self.costs.services)
+        number("priority_weight", self.priority_weight, 1)
+        whole("max_sessions", self.max_sessions, 1)
+        number("balance_weight", self.balance_weight)

@@ -151,12 +151,24 @@ def test_door_to_door_composes_vertical_and_walking_time() -> None:
     }
     i, j = (np.array(k) for k in zip(*expected, strict=True))
     np.testing.assert_allclose(costs.between(i, j), list(expected.values()))
-    sub = costs.submatrix([0, 1, 2, 3])
-    np.testing.assert_allclose(sub, costs.between(np.arange(4)[:, None], np.arange(4)[None, :]))
-    assert sub[0, 2] == pytest.approx(expected[(0, 2)])
+    # submatrix: every pair, in the order asked. A has a lift (30 s wait + 2.5 s a floor,
+    # or the stairs when faster: 15 s up, 10 s down a floor); B is a walk-up.
+    lift_19 = 30 + 19 * 2.5  # A: 20 <-> 1 by lift (the stairs take 190 s or 285 s)
+    lift_20 = 30 + 20 * 2.5  # A: 20 <-> -1, twenty storeys (there is no floor 0)
+    b_up, b_down = 3 * 15, 3 * 10  # B: 1 <-> 4 by the stairs
+    table = np.array(
+        [
+            [0, lift_19, lift_19 + 325 + b_up, lift_20],
+            [lift_19, 0, 325 + b_up, 10],  # 1 -> -1: one flight down beats the lift
+            [b_down + 325 + lift_19, b_down + 325, 0, b_down + 325 + 10],
+            [lift_20, 15, 15 + 325 + b_up, 0],
+        ]
+    )
+    np.testing.assert_allclose(costs.submatrix([0, 1, 2, 3]), table)
+    np.testing.assert_allclose(costs.submatrix([2, 0]), [[0, 432.5], [447.5, 0]])
 
 
-def test_between_equals_submatrix_on_the_network(
+def test_submatrix_on_the_network_is_the_walk_plus_the_climbs(
     helsinki: tuple[WalkingNetwork, gpd.GeoDataFrame],
 ) -> None:
     network, buildings = helsinki
@@ -166,11 +178,24 @@ def test_between_equals_submatrix_on_the_network(
         (str(b), int(rng.integers(1, levels + 1)), "")
         for b, levels in zip(buildings["building_id"], buildings["levels"], strict=True)
     ]
-    costs = HouseholdCosts(households(rows * 3), buildings, matrix, PARAMS)
+    homes = households(rows * 3)
+    costs = HouseholdCosts(homes, buildings, matrix, PARAMS)
     idx = rng.choice(len(costs), 25, replace=False)
     sub = costs.submatrix(idx)
-    a, b = rng.integers(0, 25, 200), rng.integers(0, 25, 200)
-    np.testing.assert_allclose(costs.between(idx[a], idx[b]), sub[a, b])
+    # Each pair from the parts tested above: the walk between the two entrances on the
+    # network, down to the ground floor before it and up after it (same building: the
+    # climb between the floors alone).
+    home = homes.iloc[idx]
+    at = {b: k for k, b in enumerate(matrix.building_ids)}
+    b = np.array([at[x] for x in home["building_id"]])
+    floor = home["floor"].to_numpy()
+    lift = buildings.set_index("building_id")["has_lift"].loc[home["building_id"]].to_numpy()
+    walk = matrix.time_s  # checked against the network in the test above
+    down = vertical_time_s(floor, 1, lift, PARAMS)
+    up = vertical_time_s(1, floor, lift, PARAMS)
+    apart = down[:, None] + walk[b[:, None], b[None, :]] + up[None, :]
+    inside = vertical_time_s(floor[:, None], floor[None, :], lift[:, None], PARAMS)
+    np.testing.assert_allclose(sub, np.where(b[:, None] == b[None, :], inside, apart))
     assert np.all(sub >= 0) and np.all(np.diag(sub) == 0)
 
 

@@ -20,15 +20,15 @@ from routing.demo import (
     write_demo,
 )
 from routing.schema import HARDSHIP_TAGS, HOUSEHOLD_COLUMNS, VOLUNTEER_COLUMNS
-from routing.sources import read_households, read_osm, read_volunteers
+from routing.sources import OsmExtract, read_households, read_volunteers
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 
 
 @pytest.fixture(scope="module")
-def buildings(helsinki_pbf: Path) -> gpd.GeoDataFrame:
-    """The 486 buildings of the Helsinki extract."""
-    return read_osm(helsinki_pbf).buildings
+def buildings(helsinki_extract: OsmExtract) -> gpd.GeoDataFrame:
+    """The 483 buildings of the Helsinki extract."""
+    return helsinki_extract.buildings
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field.stream import Slots, StreamOptions
 from web.ids import MAX_ID, digits_up_to
 from web.schema import MoveBody, PlanBody, request_schema
-from web.territory.tasks import MAX_TIME_LIMIT_S
+from web.territory.operations import MAX_TIME_LIMIT_S
 
 HUGE = 2**63
 # the last is nested past the JSON decoder's recursion limit

@@ -9,15 +9,12 @@ database stays as it was.
 
 from __future__ import annotations
 
-import http.server
 import json
 import resource
 import secrets
 import sqlite3
-import threading
 import tracemalloc
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +22,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
-from tests.web.uploads import data_digest, import_files, post_import, table_rows
+from tests.web.support import data_digest
+from tests.web.uploads import import_files, post_import, table_rows
 from web.cli import main
 from web.demo import DEMO_PASSWORD, DEMO_USER
 
@@ -55,23 +53,10 @@ def coord(app: Flask) -> tuple[FlaskClient, str]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
-    """A local HTTP server (base URL, paths asked) standing for any URL the server reaches."""
-    asked: list[str] = []
+def server(local_server: tuple[str, list[str]], tmp_path: Path) -> tuple[str, list[str]]:
+    """The local HTTP server (base URL, paths asked), serving a secret any URL could reach."""
     (tmp_path / "secret.csv").write_text("wkt,token\nPOINT (0 0),URL-SECRET-0042\n")
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(tmp_path), **kwargs)  # type: ignore[arg-type]
-
-        def log_message(self, *args: object) -> None:
-            asked.append(self.path)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", asked
-    httpd.shutdown()
-    httpd.server_close()
+    return local_server
 
 
 def _clean(page: str, app: Flask, *secrets_: str) -> None:
@@ -91,7 +76,7 @@ def test_vrt_reading_the_secret_key_and_the_database_is_refused(
     key.write_text(token_text)
     wal = demo_copy.with_name(demo_copy.name + "-wal")
     assert wal.exists()  # the app's open connection keeps the write-ahead log
-    before = data_digest(demo_copy)
+    before = data_digest(demo_copy, jobs=False)
     for source, layer in ((f"CSV:{key}", "secret_key"), (f"SQLite:{demo_copy}", "app_user")):
         upload = vrt(source, layer).encode()
         state, page = import_files(client, token, {"buildings": (upload, f"楼栋{suffix}")})
@@ -100,7 +85,7 @@ def test_vrt_reading_the_secret_key_and_the_database_is_refused(
         assert problem["file"] == f"楼栋{suffix}" and problem["message"].startswith("not ")
         _clean(page + json.dumps(state), app, token_text, "pbkdf2:", "scrypt:")
     assert wal.exists()
-    assert data_digest(demo_copy) == before
+    assert data_digest(demo_copy, jobs=False) == before
     with sqlite3.connect(demo_copy) as connection:  # the database still answers
         assert connection.execute("SELECT count(*) FROM household").fetchone()[0] > 0
     connection.close()
@@ -111,7 +96,7 @@ def test_vsicurl_and_crs_links_are_refused_without_a_request(
 ) -> None:
     client, token = coord
     base, asked = server
-    before = data_digest(demo_copy)
+    before = data_digest(demo_copy, jobs=False)
     hostile = {
         "vsicurl.gpkg": vrt(f"/vsicurl/{base}/secret.csv", "secret"),
         "vsicurl.geojson": json.dumps(
@@ -140,7 +125,7 @@ def test_vsicurl_and_crs_links_are_refused_without_a_request(
         assert state["result"]["stored"] is False, name
         _clean(page, app, "URL-SECRET-0042")
     assert asked == []
-    assert data_digest(demo_copy) == before
+    assert data_digest(demo_copy, jobs=False) == before
 
 
 def _peak_growth_mib(run: object) -> tuple[float, float]:
@@ -162,7 +147,7 @@ def test_zip_bomb_xlsx_is_refused_with_bounded_memory(
     client, token = coord
     bomb = BAD / "households_zip_bomb.xlsx"
     assert bomb.stat().st_size < MIB  # 200 MiB once unpacked
-    before = data_digest(demo_copy)
+    before = data_digest(demo_copy, jobs=False)
     seen: dict[str, object] = {}
 
     def run() -> None:
@@ -175,7 +160,7 @@ def test_zip_bomb_xlsx_is_refused_with_bounded_memory(
         ["名册.xlsx", "", "", "file unpacks to 200.0 MiB, the limit for households is 128.0 MiB"]
     ]
     assert peak < 64 and rss < 128, (peak, rss)
-    assert data_digest(demo_copy) == before
+    assert data_digest(demo_copy, jobs=False) == before
 
 
 @pytest.mark.parametrize(
@@ -201,13 +186,13 @@ def test_a_million_row_sheet_is_refused_without_reading_it_all(
     client, token = coord
     path = tmp_path / "rows.xlsx"
     _million_rows(path, dimension)
-    before = data_digest(demo_copy)
+    before = data_digest(demo_copy, jobs=False)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     _, page = import_files(client, token, {"households": (path, "rows.xlsx")})
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss_before
     assert table_rows(page) == [["rows.xlsx", "", "", message]]
     assert rss < 256, rss
-    assert data_digest(demo_copy) == before
+    assert data_digest(demo_copy, jobs=False) == before
 
 
 def _million_rows(path: Path, dimension: bool) -> None:
@@ -272,7 +257,7 @@ def test_oversized_csv_is_refused_unread_with_bounded_memory(
         + line * (17 * MIB // len(line.encode()) + 1)
     ).encode()
     assert len(body) > 16 * MIB
-    before = data_digest(demo_copy)
+    before = data_digest(demo_copy, jobs=False)
     seen: dict[str, object] = {}
 
     def run() -> None:
@@ -288,7 +273,7 @@ def test_oversized_csv_is_refused_unread_with_bounded_memory(
     # Werkzeug spools the upload to disk; reading the file (text, then a list per row)
     # would take several times its 17 MiB.
     assert peak < 16 and rss < 256, (peak, rss)
-    assert data_digest(demo_copy) == before
+    assert data_digest(demo_copy, jobs=False) == before
 
 
 @pytest.mark.parametrize(
@@ -312,12 +297,12 @@ def test_hostile_corpus_files_leave_the_database_unchanged(
     coord: tuple[FlaskClient, str], demo_copy: Path, kind: str, name: str
 ) -> None:
     client, token = coord
-    before = data_digest(demo_copy)
+    before = data_digest(demo_copy, jobs=False)
     state, page = import_files(client, token, {kind: (BAD / name, name)})
     assert state["status"] == "done" and state["result"]["stored"] is False
     assert table_rows(page) and all(row[0] in (name, "database") for row in table_rows(page))
     assert "<script>" not in page and "onerror=alert" not in page.replace("&lt;", "")
-    assert data_digest(demo_copy) == before
+    assert data_digest(demo_copy, jobs=False) == before
 
 
 def test_cli_prints_the_repair_note_naming_the_footprint(
@@ -341,10 +326,10 @@ def test_cli_refuses_the_live_database_as_an_input(
     """Only redvest's own connection opens its database: not as a register, nor via a link."""
     link = tmp_path / "buildings.gpkg"
     link.symlink_to(demo_copy)
-    before = data_digest(demo_copy)
+    before = data_digest(demo_copy, jobs=False)
     for option, path in (("--households", demo_copy), ("--buildings", link)):
         code = main(["import", "--db", str(demo_copy), option, str(path)])
         out = capsys.readouterr().out
         assert code == 1
         assert out.splitlines() == [f"{path.name}::: this is redvest's own database"]
-    assert data_digest(demo_copy) == before
+    assert data_digest(demo_copy, jobs=False) == before

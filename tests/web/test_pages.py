@@ -10,15 +10,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
+from tests.web.support import community_session
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 
 
 def _demo(demo_db: Path) -> tuple[int, dict[str, int], object, object]:
-    engine = open_engine(demo_db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_db) as (session, community):
         return (
             community.id,
             frames.counts(session, community),

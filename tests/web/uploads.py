@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.web.cli.test_cli import VOLATILE, VOLATILE_TABLES
-from web.storage.engine import open_engine
-from web.storage.models import Base
+from tests.web.support import wait_job
 
 JOB_ID = re.compile(r'data-job-id="(\d+)"')
 Upload = tuple[Path | bytes, str]
@@ -31,18 +27,6 @@ def post_import(
     return client.post(
         f"/communities/{community}/import", data=data, content_type="multipart/form-data"
     )
-
-
-def wait_job(client: FlaskClient, job_id: int, timeout_s: float = 120) -> dict[str, Any]:
-    """The finished job's state as the API gives it."""
-    deadline = time.monotonic() + timeout_s
-    state: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        state = client.get(f"/api/v1/jobs/{job_id}").get_json()
-        if state["finished"]:
-            return state
-        time.sleep(0.1)
-    raise AssertionError(f"import job {job_id} did not finish: {state}")
 
 
 def import_files(
@@ -63,18 +47,3 @@ def table_rows(page: str, table_id: str = "problems") -> list[list[str]]:
     body = page.split(f'id="{table_id}"')[1].split("</table>")[0].split("<tbody>")[1]
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
     return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL) for row in rows]
-
-
-def data_digest(path: Path) -> str:
-    """A digest of every stored row but the job queue's (an import job is a row itself)."""
-    engine = open_engine(path)
-    with engine.connect() as conn:
-        rows = []
-        for table in Base.metadata.sorted_tables:
-            if table.name in VOLATILE_TABLES or table.name == "job":
-                continue
-            columns = [c for c in table.columns if c.name not in VOLATILE]
-            query = table.select().with_only_columns(*columns).order_by(*table.primary_key)
-            rows.append(repr(conn.execute(query).all()))
-    engine.dispose()
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()

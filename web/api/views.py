@@ -15,16 +15,15 @@ from web.auth.access import community_for, may_edit, user
 from web.auth.users import communities_of, role_in
 from web.db import get_session
 from web.field import records, stream
-from web.field import tasks as field_tasks
 from web.field.coordinator import shown
+from web.field.tasks import route_options
 from web.imports import tasks as import_tasks
 from web.jobs import JobState, get_queue
-from web.plans import publish
 from web.schema import MoveBody, PlanBody, body
 from web.scope import community, editor
 from web.storage import frames
 from web.storage.models import Community, TerritoryPlanRecord
-from web.territory import service, tasks
+from web.territory import operations, service, tasks
 from web.territory.views import download, plan_or_404
 
 
@@ -106,7 +105,7 @@ def generate() -> tuple[Response, int]:
     """Start a territory job; answers 202 with the job at once."""
     found = community()
     values = body(PlanBody)
-    plan_request = tasks.PlanRequest(
+    plan_request = operations.PlanRequest(
         tolerance=values.tolerance_pct / 100.0,
         time_limit_s=values.time_limit_s or current_app.config["PLAN_TIME_LIMIT_S"],
         seed=values.seed,
@@ -127,9 +126,8 @@ def move(plan_id: int) -> tuple[Response, int]:
     found = community()
     record = plan_or_404(plan_id)
     values = body(MoveBody)
-    new = service.move_band(
-        get_session(), found, record, values.building_id, values.from_team, values.to_team
-    )
+    move_request = operations.MoveRequest(values.building_id, values.from_team, values.to_team)
+    new = operations.move_band(get_session(), found, record, move_request)
     return jsonify(_plan_json(new)), 201
 
 
@@ -137,11 +135,10 @@ def move(plan_id: int) -> tuple[Response, int]:
 @editor
 def publish_plan(plan_id: int) -> Response:
     """Publish a plan; a job stores every team's route (``routes_job``)."""
-    found = community()
     record = plan_or_404(plan_id)
-    publish(get_session(), record)
-    job = field_tasks.start(get_queue(), found, field_tasks.route_options(current_app.config))
-    return jsonify(_plan_json(record) | {"routes_job": job})
+    routes = route_options(current_app.config)
+    done = operations.publish_plan(get_session(), community(), record, routes, queue=get_queue())
+    return jsonify(_plan_json(record) | {"routes_job": done.routes_job})
 
 
 @community_bp.get("/visits")

@@ -196,7 +196,7 @@ def _plan_figures(session: Session, community: Community) -> PlanFigures | None:
     if record is None:
         return None
     assignment = load_assignment(session, record)
-    teams = team_ids(session, community, assignment)
+    teams = team_ids(session, community, record, assignment)
     return PlanFigures(
         record,
         record.published_at is not None,

@@ -86,7 +86,7 @@ def map_page() -> str:
     if record is None:
         return buildings_map(buildings, provider, _asset, csp_nonce())
     assignment = load_assignment(session, record)
-    teams = team_ids(session, community(), assignment)
+    teams = team_ids(session, community(), record, assignment)
     return plan_map(buildings, assignment, teams, provider, _asset, csp_nonce())
 
 

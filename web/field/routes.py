@@ -22,6 +22,7 @@ from routing.visits.result import stop_name
 from web.plans import load_assignment
 from web.storage import frames
 from web.storage.models import Community, FieldPath, FieldStop, TerritoryPlanRecord
+from web.storage.network import load_network
 
 log = logging.getLogger(__name__)
 SOLVERS = ("visits", "sweep")
@@ -77,10 +78,7 @@ def _ground(
     session: Session, community: Community, plan: TerritoryPlanRecord, options: RouteOptions
 ) -> _Ground:
     buildings = frames.load_buildings(session, community)
-    network = None
-    if options.solver == "visits":
-        edges = frames.load_network_edges(session, community)
-        network = WalkingNetwork.from_edges(edges) if edges is not None else None
+    network = load_network(session, community) if options.solver == "visits" else None
     return _Ground(
         load_assignment(session, plan),
         frames.load_households(session, community),

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from routing.checks import positive, whole
 from web.ids import parse_id
 from web.storage.models import VisitRecord
 
@@ -73,10 +74,9 @@ class StreamOptions:
 
     def __post_init__(self) -> None:
         for name in ("poll_s", "heartbeat_s", "lifetime_s"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name}: a positive number of seconds, got {getattr(self, name)}")
-        if min(self.retry_ms, self.busy_retry_ms, self.max_streams, self.max_total) < 0:
-            raise ValueError("retry_ms, busy_retry_ms, max_streams and max_total: not negative")
+            positive(name, getattr(self, name))
+        for name in ("retry_ms", "busy_retry_ms", "max_streams", "max_total"):
+            whole(name, getattr(self, name))
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StreamOptions:

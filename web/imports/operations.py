@@ -24,6 +24,7 @@ from routing.sources import (
 )
 from routing.territories import Progress
 from web.storage import frames
+from web.storage.network import load_network
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -288,10 +289,7 @@ def run_import(
         if checked.buildings is not None:
             buildings = checked.buildings
             if network is None:
-                stored_edges = frames.load_network_edges(session, community)
-                network = (
-                    WalkingNetwork.from_edges(stored_edges) if stored_edges is not None else None
-                )
+                network = load_network(session, community)
             if network is not None:
                 buildings = network.snap_entrances(buildings)
             counts["buildings"] = frames.replace_buildings(session, community, buildings)

@@ -45,20 +45,6 @@ class RoutePage:
     checkpoints: tuple[Checkpoint, ...]
 
 
-def exports_root(configured: str | Path | None, instance_path: str | Path) -> Path:
-    """The folder of the patrol exports: ``EXPORTS_DIR`` when set, else the instance's
-    ``exports`` (the web app and the CLI must agree, or printed QR codes lead nowhere).
-
-    Parameters
-    ----------
-    configured : str or Path or None
-        The app's ``EXPORTS_DIR`` setting (``REDVEST_EXPORTS_DIR`` in the environment).
-    instance_path : str or Path
-        The app's instance folder.
-    """
-    return Path(configured) if configured else Path(instance_path) / "exports"
-
-
 def new_key() -> str:
     """A random, URL-safe export key (also the export's folder name)."""
     return secrets.token_urlsafe(KEY_BYTES)

@@ -11,12 +11,12 @@ from flask import abort, current_app, render_template, url_for
 from werkzeug.wrappers import Response
 
 from web.auth.throttle import public_page_limit
+from web.downloads import exports_dir
 from web.extensions import limiter
 from web.field.phone_map import phone_base_map
 from web.headers import csp_nonce
 from web.patrols import phone_bp
 from web.patrols.pages import RoutePage, load_page
-from web.patrols.views import root
 from web.pdf.text import duration, page_lang, words
 from web.safety import html_text, map_html
 from web.tiles import Tiles, tiles, to_display
@@ -30,7 +30,7 @@ limiter.limit(public_page_limit)(phone_bp)
 
 
 def _page(key: str, route_id: str) -> RoutePage:
-    page = load_page(root(), key, route_id)
+    page = load_page(exports_dir(), key, route_id)
     if page is None:
         abort(404, "no such patrol route (unknown sheet, or its export was removed)")
     return page

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from web.db import get_session
-from web.downloads import finished_job_file
+from web.downloads import exports_dir, finished_job_file
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
 from web.links import public_base
 from web.patrols import bp, tasks
-from web.patrols.pages import exports_root
 from web.scope import community, editor
-
-
-def root() -> Path:
-    """The folder holding the patrol exports, one folder per export key."""
-    return exports_root(current_app.config.get("EXPORTS_DIR"), current_app.instance_path)
 
 
 @bp.get("")
@@ -39,7 +31,7 @@ def generate() -> Response:
     """Start a patrol job."""
     patrol_request = tasks.PatrolRequest.parse(request.form)
     # The sheets' QR codes must reach this service: the configured public URL.
-    tasks.start(get_queue(), community(), patrol_request, root(), public_base())
+    tasks.start(get_queue(), community(), patrol_request, exports_dir(), public_base())
     flash(_("已开始计算巡逻路线和排班"), "info")
     return redirect(url_for(".show"))
 

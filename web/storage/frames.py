@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from routing.schema import BUILDING_COLUMNS, HOUSEHOLD_COLUMNS, VOLUNTEER_COLUMNS, WGS84
 from web.storage.models import (
     Building,
+    BuildingMatrixRecord,
     Community,
     Household,
     ImportRecord,
@@ -55,6 +56,7 @@ def _records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict[str, Any]
 
 def replace_buildings(session: Session, community: Community, buildings: gpd.GeoDataFrame) -> int:
     """Replace the community's buildings with ``buildings`` (schema BUILDING_COLUMNS)."""
+    drop_matrix(session, community)
     session.execute(delete(Building).where(Building.community_id == community.id))
     columns = [c for c in BUILDING_COLUMNS if c != "geometry"]
     rows = _records(pd.DataFrame(buildings), columns)
@@ -95,6 +97,7 @@ def replace_volunteers(session: Session, community: Community, volunteers: pd.Da
 
 def replace_network(session: Session, community: Community, edges: gpd.GeoDataFrame) -> int:
     """Replace the community's walking network (edges with u, v, length_m, highway)."""
+    drop_matrix(session, community)
     session.execute(delete(WalkEdge).where(WalkEdge.community_id == community.id))
     frame = edges.to_crs(WGS84)
     wkb = shapely.to_wkb(frame.geometry.to_numpy())
@@ -115,6 +118,13 @@ def replace_network(session: Session, community: Community, edges: gpd.GeoDataFr
     if rows:
         session.execute(insert(WalkEdge), rows)
     return len(rows)
+
+
+def drop_matrix(session: Session, community: Community) -> None:
+    """Forget the community's stored building matrix (its buildings or paths change)."""
+    session.execute(
+        delete(BuildingMatrixRecord).where(BuildingMatrixRecord.community_id == community.id)
+    )
 
 
 def record_import(

@@ -134,6 +134,27 @@ class WalkEdge(Base):
     geometry_wkb: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class BuildingMatrixRecord(Base):
+    """The community's building-to-building walking matrix, kept until its inputs change.
+
+    ``key`` is the digest of what it was computed from (buildings, walking network,
+    speed and detour factor); a matrix whose key no longer matches is recomputed.
+    """
+
+    __tablename__ = "building_matrix"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), unique=True)
+    key: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    building_ids: Mapped[str] = mapped_column(Text)  # JSON list, the matrix's row order
+    # float64 arrays, row-major and zlib-compressed; loaded only when the key matches.
+    distance_m: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    time_s: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class ImportRecord(Base):
     """What one successful import stored, for the audit trail (no personal data)."""
 

@@ -10,10 +10,10 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from routing.errors import NotFoundError
+from routing.teams import FormingOptions, form_teams
 from web.safety import id_problem
 from web.storage import frames
 from web.storage.models import Community, Team, Volunteer
-from web.teams.forming import FormingOptions, form_teams
 
 
 @dataclass(frozen=True)

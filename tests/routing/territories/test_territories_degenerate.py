@@ -11,7 +11,6 @@ from routing.territories import (
     Pin,
     TerritoryOptions,
     TerritoryPlan,
-    plan_territories,
     plan_with_workload,
 )
 from tests.routing.territories.support import (
@@ -27,15 +26,9 @@ QUICK = TerritoryOptions(time_limit_s=1.0)
 def plan(
     towers: Community, households: pd.DataFrame, teams: list[str], **kwargs: object
 ) -> TerritoryPlan:
-    return plan_territories(
-        households,
-        towers.buildings,
-        teams,
-        matrix=towers.matrix,
-        params=towers.params,
-        options=kwargs.pop("options", QUICK),  # type: ignore[arg-type]
-        **kwargs,  # type: ignore[arg-type]
-    )
+    options = kwargs.pop("options", QUICK)
+    assert isinstance(options, TerritoryOptions)
+    return towers.plan(options, households=households, teams=teams, **kwargs)
 
 
 def in_towers(towers: Community, *names: str) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from routing.territories import Pin, TerritoryOptions, TerritoryPlan, plan_territories
+from routing.territories import Pin, TerritoryOptions, TerritoryPlan
 from tests.routing.territories.support import (
     Community,
     assert_balanced,
@@ -17,16 +17,7 @@ from tests.routing.territories.support import (
 def pinned_plan(
     community: Community, pins: Sequence[Pin | tuple[str, int, int, str]]
 ) -> TerritoryPlan:
-    return plan_territories(
-        community.households,
-        community.buildings,
-        community.teams,
-        matrix=community.matrix,
-        params=community.params,
-        options=TerritoryOptions(time_limit_s=2.0),
-        pins=pins,
-        homes=community.homes,
-    )
+    return community.plan(TerritoryOptions(time_limit_s=2.0), pins=pins)
 
 
 def pinned_rows(plan: TerritoryPlan, pin: Pin) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from routing.territories import TerritoryOptions, TerritoryPlan, plan_territories, split_bands
+from routing.territories import TerritoryOptions, TerritoryPlan, split_bands
 from routing.territories.tour import loop_length
 from tests.routing.territories.support import (
     Community,
@@ -118,14 +118,8 @@ def test_team_areas_are_one_wgs84_feature_per_team(
 
 def test_towers_are_cut_into_contiguous_bands_quickly(towers: Community) -> None:
     progress: list[tuple[float, str]] = []
-    plan = plan_territories(
-        towers.households,
-        towers.buildings,
-        towers.teams,
-        matrix=towers.matrix,
-        params=towers.params,
-        options=TerritoryOptions(time_limit_s=3.0),
-        progress=lambda f, msg: progress.append((f, msg)),
+    plan = towers.plan(
+        TerritoryOptions(time_limit_s=3.0), progress=lambda f, msg: progress.append((f, msg))
     )
     assert_balanced(plan, 0.05)
     assert_one_band_per_building(plan)
@@ -141,15 +135,5 @@ def test_towers_are_cut_into_contiguous_bands_quickly(towers: Community) -> None
 
 def test_same_seed_same_plan(towers: Community) -> None:
     options = TerritoryOptions(time_limit_s=3.0, seed=3)
-    runs = [
-        plan_territories(
-            towers.households,
-            towers.buildings,
-            towers.teams[:60],
-            matrix=towers.matrix,
-            params=towers.params,
-            options=options,
-        ).household_assignment()
-        for _ in range(2)
-    ]
+    runs = [towers.plan(options, teams=towers.teams[:60]).household_assignment() for _ in range(2)]
     assert runs[0].equals(runs[1])

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from routing.territories import TerritoryOptions, TerritoryPlan, plan_territories
+from routing.territories import TerritoryOptions, TerritoryPlan
 from tests.routing.territories.support import (
     Community,
     assert_balanced,
@@ -22,16 +22,7 @@ def replan(
     households: pd.DataFrame | None = None,
     teams: list[str] | None = None,
 ) -> TerritoryPlan:
-    return plan_territories(
-        community.households if households is None else households,
-        community.buildings,
-        community.teams if teams is None else teams,
-        matrix=community.matrix,
-        params=community.params,
-        options=OPTIONS,
-        previous=previous,
-        homes=community.homes,
-    )
+    return community.plan(OPTIONS, households=households, teams=teams, previous=previous)
 
 
 def changed_register(households: pd.DataFrame, share: float, seed: int) -> pd.DataFrame:

@@ -84,6 +84,7 @@ def test_a_work_budget_repeats_for_a_seed() -> None:
         solve(problem, time_limit_s=30.0, workers=2, seed=4, max_solutions=400).best
         for _ in range(2)
     ]
+    assert sorted(v for r in runs[0].routes for v in r) == list(range(12))
     assert runs[0].routes == runs[1].routes and runs[0].objective == runs[1].objective
 
 

@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.web.conftest import PASSWORD, csrf_token, login, make_app
+from tests.web.support import community_session
 from web.cli import DEMO_COMMUNITY, main
 from web.storage import frames
 from web.storage.engine import open_engine, session_factory
@@ -88,10 +89,7 @@ def test_viewer_reads_but_cannot_edit_or_see_people(
     teams = client.get(f"/communities/{a}/teams")
     assert teams.status_code == 200
     html = teams.get_data(as_text=True)
-    engine = open_engine(demo_db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, DEMO_COMMUNITY)
-        assert community is not None
+    with community_session(demo_db, DEMO_COMMUNITY) as (session, community):
         volunteers = frames.load_volunteers(session, community)
     for name, phone in zip(volunteers["name"], volunteers["phone"], strict=True):
         assert name not in html and phone not in html

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app, make_link
+from tests.web.support import community_session
 from web.community.overview import PAGE_SIZE
 from web.storage import frames
 from web.storage.engine import open_engine, session_factory
@@ -37,10 +38,7 @@ def _links(html: str) -> dict[str, str]:
 
 
 def _buildings(demo_db: Path) -> tuple[object, object]:
-    engine = open_engine(demo_db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_db) as (session, community):
         return frames.load_buildings(session, community), frames.load_households(session, community)
 
 

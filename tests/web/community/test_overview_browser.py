@@ -9,9 +9,9 @@ import pytest
 
 from tests.web.browser import ARGS, ARTIFACTS, CHROMIUM, LoopbackGuard, served
 from tests.web.conftest import make_app
+from tests.web.support import community_session
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -26,12 +26,8 @@ MAX_HEIGHT_PX = 4_500
 
 
 def test_overview_is_short_and_maps_the_plan(demo_db: Path) -> None:
-    engine = open_engine(demo_db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_db) as (session, community):
         buildings = frames.load_buildings(session, community)
-    engine.dispose()
     target = buildings[buildings["name"] != ""].iloc[-1]
     ARTIFACTS.mkdir(exist_ok=True)
     guard = LoopbackGuard()

@@ -15,7 +15,6 @@ from web.db import sessions
 from web.field import tasks
 from web.field.routes import RouteOptions, compute_all, ensure, prune
 from web.jobs.queue import JobState
-from web.plans import publish
 from web.storage import frames
 from web.storage.models import (
     Community,
@@ -26,6 +25,7 @@ from web.storage.models import (
     TerritoryPlanRecord,
     VisitRecord,
 )
+from web.territory.operations import publish_plan
 
 SWEEP = RouteOptions(solver="sweep")
 
@@ -157,7 +157,7 @@ def test_prune_keeps_visit_records_and_the_plans_phones_may_show(field_app: Flas
         assert tasks.plans_to_keep(session, community) == [1, drafts[-1]]
         published = session.get(TerritoryPlanRecord, drafts[0])
         assert published is not None
-        publish(session, published)
+        publish_plan(session, community, published, routes=None)
         # the previous published plan stays: phones may still send records for its stops
         assert tasks.plans_to_keep(session, community) == [1, drafts[0], drafts[-1]]
         assert prune(session, community, [drafts[0]]) == 100

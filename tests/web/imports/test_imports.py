@@ -7,11 +7,10 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
-from tests.web.uploads import data_digest as _digest
+from tests.web.support import community_session, data_digest
 from tests.web.uploads import import_files, post_import, table_rows
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 
 TEST_DATA = Path(__file__).resolve().parents[2] / "data"
 GOOD, BAD = TEST_DATA / "good", TEST_DATA / "bad"
@@ -24,7 +23,7 @@ def _client(db: Path) -> tuple[FlaskClient, str]:
 
 def test_one_bad_row_stores_nothing_and_the_page_lists_the_problem(demo_copy: Path) -> None:
     client, token = _client(demo_copy)
-    before = _digest(demo_copy)
+    before = data_digest(demo_copy, jobs=False)
     bad = BAD / "volunteers_duplicate_id.csv"
     state, page = import_files(client, token, {"volunteers": (bad, "志愿者.csv")})
     assert state["status"] == "done" and state["result"]["stored"] is False
@@ -40,12 +39,12 @@ def test_one_bad_row_stores_nothing_and_the_page_lists_the_problem(demo_copy: Pa
         "duplicate volunteer id &#39;V1&#39; (first in row 2)",
     ] in rows
     assert "/tmp" not in page and "redvest-upload" not in page and "instance" not in page
-    assert _digest(demo_copy) == before
+    assert data_digest(demo_copy, jobs=False) == before
 
 
 def test_bad_file_among_good_ones_stores_none_of_them(demo_copy: Path) -> None:
     client, token = _client(demo_copy)
-    before = _digest(demo_copy)
+    before = data_digest(demo_copy, jobs=False)
     state, page = import_files(
         client,
         token,
@@ -56,7 +55,7 @@ def test_bad_file_among_good_ones_stores_none_of_them(demo_copy: Path) -> None:
     )
     assert state["result"]["stored"] is False
     assert "households.csv" in {row[0] for row in table_rows(page)}
-    assert _digest(demo_copy) == before
+    assert data_digest(demo_copy, jobs=False) == before
 
 
 def test_good_files_are_stored_by_the_job(empty_db: Path) -> None:
@@ -69,10 +68,7 @@ def test_good_files_are_stored_by_the_job(empty_db: Path) -> None:
     }
     state, page = import_files(client, token, files)
     assert state["status"] == "done" and state["result"]["stored"] is True
-    engine = open_engine(empty_db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, "新社区")
-        assert community is not None
+    with community_session(empty_db, "新社区") as (session, community):
         counts = frames.counts(session, community)
     assert counts["buildings"] > 0 and counts["households"] > 0 and counts["volunteers"] > 0
     assert state["result"]["counts"]["households"] == counts["households"]

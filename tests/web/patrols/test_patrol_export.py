@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,23 +13,20 @@ import pytest
 
 from routing.errors import InputError
 from routing.patrols import SlotTooShortError
-from web.patrol_export import PatrolExport, export_patrols, read_area
+from tests.web.support import community_session
+from web.cli import main
+from web.patrol_export import PatrolExport, export_patrols
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 
 MONDAY = dt.date(2026, 3, 2)
 
 
 def stored(db: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, list[str]]:
-    engine = open_engine(db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(db) as (session, community):
         edges = frames.load_network_edges(session, community)
         assert edges is not None
         buildings = frames.load_buildings(session, community)
         teams = frames.load_team_ids(session, community)
-    engine.dispose()
     return edges, buildings, teams
 
 
@@ -68,23 +66,28 @@ def test_no_teams_is_an_input_error(demo_db: Path, tmp_path: Path) -> None:
         export_patrols(edges, buildings, [], tmp_path, routes=2)
 
 
-def test_area_file_without_polygon_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "area.geojson"
-    gpd.GeoDataFrame(geometry=gpd.points_from_xy([24.94], [60.17]), crs=4326).to_file(path)
-    with pytest.raises(InputError, match="no polygon"):
-        read_area(path)
-
-
-def test_area_file_is_read_as_one_wgs84_polygon(tmp_path: Path) -> None:
-    path = tmp_path / "area.geojson"
-    squares = gpd.GeoSeries.from_xy([385_000, 385_400], [6_672_000, 6_672_000], crs=32635).buffer(
-        100, cap_style="square"
+def test_an_area_in_metres_without_a_crs_is_refused_by_the_patrol_command(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The patrol area is read by routing.sources.area, as the OSM import's boundary is.
+    ring = [[385_000, 6_672_000], [385_400, 6_672_000], [385_400, 6_672_400], [385_000, 6_672_000]]
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    area = tmp_path / "metres.geojson"
+    area.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    command = ["plan-patrols", "--db", str(demo_db), "--out", str(tmp_path / "out")]
+    assert main([*command, "--routes", "2", "--weeks", "1", "--area", str(area)]) == 1
+    said = capsys.readouterr()
+    refused = [line for line in (said.out + said.err).splitlines() if "metres.geojson" in line]
+    assert len(refused) == 1 and "Traceback" not in said.err
+    assert refused[0].endswith(
+        "metres.geojson::: coordinates look like metres, not WGS84 longitude/latitude; "
+        "set the file's CRS or reproject to EPSG:4326"
     )
-    squares.to_frame("geometry").to_file(path)
-    area = read_area(path)
-    assert area.geom_type == "MultiPolygon"
-    west, south, east, north = area.bounds
-    assert 24 < west < east < 26 and 60 < south < north < 61
+    assert not (tmp_path / "out").exists()
 
 
 # One solution per route search (the dynamic programme's split): plans that repeat.

@@ -18,7 +18,7 @@ from routing.patrols import PatrolOptions, PatrolPlan, RotaOptions, plan_patrol_
 from routing.patrols.checkpoints import attach_checkpoints
 from routing.patrols.rota import Rota, solve_rota
 from routing.schema import WGS84
-from routing.sources import OsmExtract, read_osm
+from routing.sources import OsmExtract
 from web.pdf import fonts
 from web.pdf.fonts import FontMissingError, find_cjk_font
 from web.pdf.rota_pdf import rota_pdf
@@ -66,20 +66,17 @@ def rota() -> Rota:
 
 
 @pytest.fixture(scope="module")
-def extract(helsinki_pbf: Path) -> OsmExtract:
-    return read_osm(helsinki_pbf)
-
-
-@pytest.fixture(scope="module")
-def plan_and_net(extract: OsmExtract) -> tuple[PatrolPlan, WalkingNetwork]:
+def plan_and_net(
+    helsinki_extract: OsmExtract, helsinki_network: WalkingNetwork
+) -> tuple[PatrolPlan, WalkingNetwork]:
     """Three routes over the streets within 400 m of the centre, with building entrances."""
-    whole = WalkingNetwork.from_edges(extract.walk_edges)
+    whole = helsinki_network
     metric = whole.edges.geometry.to_crs(whole.crs)
     centre = shapely.box(*metric.total_bounds).centroid
     near = (metric.interpolate(0.5, normalized=True).distance(centre) <= 400).to_numpy()
     net = WalkingNetwork.from_edges(whole.edges.loc[near].reset_index(drop=True))
     plan = plan_patrol_routes(net, 3, options=PatrolOptions(time_limit_s=1))
-    doors = net.snap_entrances(extract.buildings)
+    doors = net.snap_entrances(helsinki_extract.buildings)
     points = gpd.GeoDataFrame(
         {"checkpoint_id": doors["building_id"], "name": doors["name"].replace("", "楼栋")},
         geometry=gpd.points_from_xy(doors["entrance_lon"], doors["entrance_lat"]),
@@ -110,7 +107,7 @@ def test_rota_pdf_in_english_is_not_blank(rota: Rota, font: fonts.CjkFont, tmp_p
 
 def test_route_sheet_has_map_checkpoints_and_qr(
     plan_and_net: tuple[PatrolPlan, WalkingNetwork],
-    extract: OsmExtract,
+    helsinki_extract: OsmExtract,
     font: fonts.CjkFont,
     tmp_path: Path,
 ) -> None:
@@ -118,7 +115,7 @@ def test_route_sheet_has_map_checkpoints_and_qr(
     route = plan.routes[0]
     pdf = route_sheet_pdf(
         plan, route.route_id, tmp_path / "route.pdf", base_url="http://127.0.0.1:5000",
-        team="T005", buildings=extract.buildings.geometry, streets=net.edges.geometry,
+        team="T005", buildings=helsinki_extract.buildings.geometry, streets=net.edges.geometry,
         lang="zh", title="演示社区", font=font,
     )  # fmt: skip
     text = poppler("pdftotext", str(pdf), "-")
@@ -190,14 +187,14 @@ def test_street_sheet_carries_the_kinds_checklist(
 
 
 @pytest.fixture(scope="module")
-def towers_plan(extract: OsmExtract) -> PatrolPlan:
+def towers_plan(helsinki_extract: OsmExtract, helsinki_network: WalkingNetwork) -> PatrolPlan:
     """Building patrols of the 3 tallest towers in 45-minute slots."""
     from routing.patrols import plan_building_routes
 
-    net = WalkingNetwork.from_edges(extract.walk_edges)
-    ids = extract.buildings.sort_values(["levels", "building_id"])["building_id"].tail(3)
+    net = helsinki_network
+    ids = helsinki_extract.buildings.sort_values(["levels", "building_id"])["building_id"].tail(3)
     return plan_building_routes(
-        net, extract.buildings, ids.tolist(), slot_s=2700.0,
+        net, helsinki_extract.buildings, ids.tolist(), slot_s=2700.0,
         options=PatrolOptions(time_limit_s=2, max_solutions=100),
     )  # fmt: skip
 

@@ -10,11 +10,10 @@ import pandas as pd
 import pytest
 
 from tests.web.conftest import copy_db, login, make_app
+from tests.web.support import community_session
 from web.cli import main
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
-from web.teams.forming import FormingOptions, form_teams
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 GOOD = Path(__file__).resolve().parents[2] / "data" / "good"
@@ -38,13 +37,9 @@ def _roster_without_teams(path: Path) -> Path:
 
 def _teams_of(db: Path) -> dict[str, str]:
     """volunteer id → team id as stored."""
-    engine = open_engine(db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(db) as (session, community):
         volunteers = frames.load_volunteers(session, community)
         teams = frames.load_team_ids(session, community)
-    engine.dispose()
     mapping = dict(zip(volunteers["volunteer_id"], volunteers["team_id"], strict=True))
     assert sorted(set(mapping.values()) - {""}) == teams  # the team table follows the roster
     return mapping
@@ -119,27 +114,6 @@ def test_size_and_seed(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> N
         runs.append(_teams_of(demo_copy))
     assert runs[0] == runs[1]  # one seed, one answer
     assert runs[0] != runs[2]  # the seed orders neighbours of one building
-
-
-def test_the_seed_decides_among_volunteers_at_one_place(demo_db: Path) -> None:
-    engine = open_engine(demo_db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
-        volunteers = frames.load_volunteers(session, community)
-        buildings = frames.load_buildings(session, community)
-    # nobody's home is known: everyone stands at the centre, only the seed splits them
-    nowhere = volunteers.assign(home_building="")
-
-    def teams(seed: int) -> set[frozenset[str]]:
-        labels = form_teams(nowhere, buildings, FormingOptions(seed=seed))
-        return {frozenset(nowhere["volunteer_id"][labels == t]) for t in labels.unique()}
-
-    assert teams(1) == teams(1)
-    assert teams(1) != teams(2)
-    assert {len(t) for t in teams(2)} == {3}
-    # no map at all: still teams, by the seed
-    assert len(set(form_teams(nowhere, buildings.iloc[:0], FormingOptions(seed=3)))) == 100
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import pandas as pd
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
+from tests.web.support import community_session
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.plans import latest_plan, load_assignment
-from web.storage import frames
 from web.storage.engine import open_engine, session_factory
 from web.storage.models import PinRecord
 
@@ -21,10 +21,7 @@ STATIC = Path(__file__).resolve().parents[3] / "web" / "static"
 
 
 def _assignment(db: Path, plan_id: int | None = None) -> pd.DataFrame:
-    engine = open_engine(db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(db) as (session, community):
         record = latest_plan(session, community)
         assert record is not None
         if plan_id is not None:
@@ -126,9 +123,9 @@ def test_downloads(client: FlaskClient, demo_db: Path) -> None:
     assert csv.status_code == 200 and "attachment" in csv.headers["Content-Disposition"]
     frame = pd.read_csv(io.StringIO(csv.get_data(as_text=True).lstrip("\ufeff")))
     assert len(frame) == len(assignment)
-    assert list(frame.columns) == ["household_id", "team_id", "building_id", "floor", "workload_s"]
+    assert list(frame.columns) == ["household_id", "team_id", "building_id", "floor", "workload"]
     geo = json.loads(client.get("/communities/1/plans/1/territories.geojson").get_data())
-    assert len(geo["features"]) == assignment["team_id"].nunique()
+    assert len(geo["features"]) == 100  # every team of the plan
     assert sum(f["properties"]["households"] for f in geo["features"]) == len(assignment)
     gpx = client.get("/communities/1/plans/1/territories.gpx").get_data(as_text=True)
     assert gpx.count("<wpt ") == assignment.groupby(["team_id", "building_id"]).ngroups

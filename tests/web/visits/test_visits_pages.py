@@ -12,34 +12,20 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
+from tests.web.support import community_session, wait_job
 from web.cli import DEMO_COMMUNITY
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 from web.visits.tasks import VisitRequest
 
 HEADER = "team_id,session,seq,household_id,building_id,floor,unit,arrival,departure"
 
 
-def _wait_done(client: FlaskClient, job_id: int) -> dict:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        state = client.get(f"/api/v1/jobs/{job_id}").get_json()
-        if state["finished"]:
-            return state
-        time.sleep(0.2)
-    raise AssertionError(f"visit job {job_id} did not finish: {state}")
-
-
 def _demo_ids(db: Path) -> tuple[int, str]:
-    engine = open_engine(db)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, DEMO_COMMUNITY)
-        assert community is not None
+    with community_session(db, DEMO_COMMUNITY) as (session, community):
         households = frames.load_households(session, community)
         phones = households.loc[households["phone"] != "", "phone"]
         ids = community.id, str(phones.iloc[0]) if len(phones) else ""
-    engine.dispose()
     return ids
 
 
@@ -58,7 +44,7 @@ def test_coordinator_plans_one_team_and_downloads_the_files(demo_copy: Path) -> 
     found = re.search(r'data-job-id="(\d+)"', shown)
     assert found
     job_id = int(found.group(1))
-    state = _wait_done(client, job_id)
+    state = wait_job(client, job_id, 60)
     assert state["status"] == "done", state
     assert state["result"]["teams"] == [teams[0]] and state["result"]["stops"] > 0
     html = client.get(f"/communities/{community}/visits").get_data(as_text=True)
