@@ -12,12 +12,15 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout, installed or not
 
@@ -54,6 +57,13 @@ VOLUNTEER_WINDOWS = ("09:00-12:00", "14:00-17:00", "18:00-21:00", "08:30-11:30",
 CAP = 6  # families per volunteer: 600 × 6 = 3,600 places for 3,000 volunteers needed
 LEAVING = 0.05
 WEEKS = 4
+
+
+def timed(call: Callable[[], T]) -> tuple[T, float]:
+    """What ``call()`` returns and the wall-clock seconds it took."""
+    start = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - start
 
 
 def load_average() -> str:
@@ -112,9 +122,7 @@ def row(name: str, seconds: float, result: PairingResult) -> str:
 def main() -> None:
     print(f"Load average at the start: {load_average()}\n")
     rng = np.random.default_rng(SEED)
-    start = time.perf_counter()
-    case, crew = build(rng)
-    build_s = time.perf_counter() - start
+    (case, crew), build_s = timed(lambda: build(rng))
     demand = case.demand
     print("## Pairing (issue 14)\n")
     print(
@@ -123,19 +131,13 @@ def main() -> None:
         f"families each); estate, network, matrix and request built in {build_s:.2f} s.\n"
     )
     options = PairingOptions(max_families_per_volunteer=CAP, seed=0)
-    start = time.perf_counter()
-    optimum = solve_pairing(case, options)
-    optimum_s = time.perf_counter() - start
-    start = time.perf_counter()
-    greedy = greedy_pairing(case, options)
-    greedy_s = time.perf_counter() - start
+    optimum, optimum_s = timed(lambda: solve_pairing(case, options))
+    greedy, greedy_s = timed(lambda: greedy_pairing(case, options))
     nothing_but_walks = PairingWeights(
         unskilled_min=0, second_skilled_min=0, other_team_min=0, load_step_min=0
     )
     walk_only = PairingOptions(max_families_per_volunteer=CAP, weights=nothing_but_walks)
-    start = time.perf_counter()
-    shortest = solve_pairing(case, walk_only)
-    shortest_s = time.perf_counter() - start
+    shortest, shortest_s = timed(lambda: solve_pairing(case, walk_only))
     print(
         "| method | time (s) | pairs | families short | total walk (min) | walk/pair (min) "
         "| skill fit | own area team | largest load | volunteers with families |"
@@ -153,12 +155,8 @@ def main() -> None:
         case.households, staying, case.costs, household_teams=case.household_teams,
         previous=previous,
     )  # fmt: skip
-    start = time.perf_counter()
-    again = solve_pairing(again_case, options)
-    again_s = time.perf_counter() - start
-    start = time.perf_counter()
-    greedy_again = greedy_pairing(again_case, options)
-    greedy_again_s = time.perf_counter() - start
+    again, again_s = timed(lambda: solve_pairing(again_case, options))
+    greedy_again, greedy_again_s = timed(lambda: greedy_pairing(again_case, options))
     theirs = int(made["volunteer_id"].isin(leavers).sum())
     print(
         f"\nAfter {len(leavers)} volunteers ({LEAVING:.0%}) leave — {theirs} of the "
@@ -176,9 +174,9 @@ def main() -> None:
             f"| {kept / (len(previous) - theirs):.1%} | {result.metrics.unpaired_households} |"
         )
 
-    start = time.perf_counter()
-    plan = schedule_visits(case, optimum.pairs, start=date(2026, 3, 2), weeks=WEEKS)
-    plan_s = time.perf_counter() - start
+    plan, plan_s = timed(
+        lambda: schedule_visits(case, optimum.pairs, start=date(2026, 3, 2), weeks=WEEKS)
+    )
     print(f"\nRecurring visits, {WEEKS} weeks: {plan.summary()} ({plan_s:.2f} s)")
     print(f"\nLoad average at the end: {load_average()}")
 

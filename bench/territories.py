@@ -37,7 +37,7 @@ from routing.territories import (  # noqa: E402
     split_bands,
     teams_from_volunteers,
 )
-from routing.territories.tour import loop_length  # noqa: E402
+from routing.territories.loops import loop_length  # noqa: E402
 from routing.territories.units import building_points  # noqa: E402
 
 PBF = ROOT / "data" / "osm" / "helsinki.osm.pbf"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from routing.territories import Progress
 from web.auth.users import create_user, grant, set_password
 from web.field.routes import RouteOptions
 from web.storage import frames
@@ -30,7 +31,9 @@ class DemoLogin:
     routes: int
 
 
-def finish_demo(db: str, community_name: str, time_limit_s: float) -> DemoLogin:
+def finish_demo(
+    db: str, community_name: str, time_limit_s: float, progress: Progress | None = None
+) -> DemoLogin:
     """Add the demo coordinator to ``community_name``, publish a first plan, store its routes.
 
     Parameters
@@ -41,6 +44,8 @@ def finish_demo(db: str, community_name: str, time_limit_s: float) -> DemoLogin:
         The imported demo community.
     time_limit_s : float
         The planner's time budget.
+    progress : callable(fraction, message), optional
+        The territory planner's progress (the command's bar).
     """
     engine = open_engine(db)
     with session_factory(engine)() as session:
@@ -55,7 +60,7 @@ def finish_demo(db: str, community_name: str, time_limit_s: float) -> DemoLogin:
         grant(session, user, community, "coordinator")
         session.commit()
         request = PlanRequest(time_limit_s=time_limit_s, fresh=True)
-        _plan, record = plan_territories(session, community, request)
+        _plan, record = plan_territories(session, community, request, progress)
         published = publish_plan(session, community, record, DEMO_ROUTES)
         plan_id = record.id
         routes = published.routes_stored

@@ -31,9 +31,33 @@ Value = bool | int | str | None
 Kind = Literal["change", "new", "vacant"]
 
 
+@dataclass(frozen=True, kw_only=True)
+class DoorAnswers:
+    """What a team recorded about a household at its door, keyword arguments only.
+
+    Attributes
+    ----------
+    rented, residents, since, vulnerable, requests, phone
+        As recorded; ``None`` / "" = not recorded. ``vulnerable`` is tags as typed
+        (独居老人、残疾 or English spellings); ``since`` is ``YYYY``, ``YYYY-MM`` or a date.
+    """
+
+    rented: bool | None = None
+    residents: int | None = None
+    since: str = ""
+    vulnerable: str = ""
+    requests: str = ""
+    phone: str = ""
+
+    def __post_init__(self) -> None:
+        if self.residents is not None and self.residents < 0:
+            raise ValueError(f"residents must be >= 0, got {self.residents}")
+
+
 @dataclass(frozen=True)
-class DoorRecord:
-    """One record a team made at a household's door (what ``web.field`` stores).
+class DoorRecord(DoorAnswers):
+    """One record a team made at a household's door (what ``web.field`` stores), with
+    the answers of ``DoorAnswers``.
 
     Attributes
     ----------
@@ -42,11 +66,8 @@ class DoorRecord:
     recorded_at : str
         ISO timestamp; orders a team's records of one household (the newest counts).
     status : str
-        ``visited`` (proposes the fields below), ``vacant`` (the flat is empty / moved
-        out), ``not_home`` or ``refused`` (propose nothing).
-    rented, residents, since, vulnerable, requests, phone
-        As recorded; ``None`` / "" = not recorded. ``vulnerable`` is tags as typed
-        (独居老人、残疾 or English spellings); ``since`` is ``YYYY``, ``YYYY-MM`` or a date.
+        ``visited`` (proposes the answers), ``vacant`` (the flat is empty / moved out),
+        ``not_home`` or ``refused`` (propose nothing).
     """
 
     record_id: str
@@ -54,25 +75,19 @@ class DoorRecord:
     household_id: str
     recorded_at: str
     status: str = "visited"
-    rented: bool | None = None
-    residents: int | None = None
-    since: str = ""
-    vulnerable: str = ""
-    requests: str = ""
-    phone: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in RECORD_STATUSES:
             raise ValueError(f"status must be one of {', '.join(RECORD_STATUSES)}")
-        if self.residents is not None and self.residents < 0:
-            raise ValueError(f"residents must be >= 0, got {self.residents}")
+        super().__post_init__()
         if not (self.record_id and self.team_id and self.household_id):
             raise ValueError("a door record needs its record_id, team_id and household_id")
 
 
 @dataclass(frozen=True)
-class NewHousehold:
-    """A household the register does not have, reported at a door (new tenant, split flat)."""
+class NewHousehold(DoorAnswers):
+    """A household the register does not have, reported at a door (new tenant, split
+    flat), with the answers of ``DoorAnswers``."""
 
     record_id: str
     team_id: str
@@ -80,18 +95,11 @@ class NewHousehold:
     building_id: str
     floor: int
     unit: str
-    rented: bool | None = None
-    residents: int | None = None
-    since: str = ""
-    vulnerable: str = ""
-    requests: str = ""
-    phone: str = ""
 
     def __post_init__(self) -> None:
         if not (self.building_id and self.unit.strip()) or self.floor == 0:
             raise ValueError("a new household needs a building, a floor (not 0) and a unit")
-        if self.residents is not None and self.residents < 0:
-            raise ValueError(f"residents must be >= 0, got {self.residents}")
+        super().__post_init__()
 
 
 @dataclass(frozen=True)

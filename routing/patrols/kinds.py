@@ -166,3 +166,18 @@ def default_kind(kind: KindName, lang: str = "zh") -> PatrolKind:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
     return PatrolKind(kind, _CHECKLISTS[kind][lang], _STOP_S[kind], _PER_WEEK[kind])
+
+
+def planned_kind(planner: str, kind: PatrolKind | None, name: KindName) -> PatrolKind:
+    """The kind a planner plans: ``kind``, or the default of ``name`` when None.
+
+    Raises
+    ------
+    ValueError
+        ``kind`` is of another name than ``name`` (the message names ``planner``).
+    """
+    if kind is None:
+        return default_kind(name)
+    if kind.kind != name:
+        raise ValueError(f"{planner} plans {name} patrols, not {kind.kind!r}")
+    return kind

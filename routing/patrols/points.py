@@ -12,7 +12,7 @@ import pandas as pd
 
 from routing.errors import InputError, Problem
 from routing.network import WalkingNetwork
-from routing.patrols.kinds import PatrolKind, default_kind
+from routing.patrols.kinds import PatrolKind, planned_kind
 from routing.patrols.options import PatrolOptions
 from routing.patrols.result import CHECKPOINT_COLUMNS, STOP_COLUMNS, PatrolPlan, PatrolRoute
 from routing.patrols.shift import check_slot
@@ -86,9 +86,7 @@ def plan_checkpoint_routes(
     """
     started = time.perf_counter()
     check_slot(slot_s)
-    kind = kind if kind is not None else default_kind("checkpoints")
-    if kind.kind != "checkpoints":
-        raise ValueError(f"plan_checkpoint_routes plans checkpoints, not {kind.kind!r}")
+    kind = planned_kind("plan_checkpoint_routes", kind, "checkpoints")
     if routes is not None and not (isinstance(routes, int) and routes >= 1):
         raise ValueError(f"routes must be an int >= 1, got {routes!r}")
     options = options if options is not None else PatrolOptions()

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from routing.costs import GROUND_FLOOR, CostParameters, vertical_time_s
 from routing.errors import InputError, Problem
 from routing.network import WalkingNetwork
-from routing.patrols.kinds import PatrolKind, default_kind
+from routing.patrols.kinds import PatrolKind, planned_kind
 from routing.patrols.options import PatrolOptions
 from routing.patrols.result import PatrolPlan
 from routing.patrols.shift import check_slot
@@ -135,9 +135,7 @@ def plan_building_routes(
     """
     started = time.perf_counter()
     check_slot(slot_s)
-    kind = kind if kind is not None else default_kind("building")
-    if kind.kind != "building":
-        raise ValueError(f"plan_building_routes plans building patrols, not {kind.kind!r}")
+    kind = planned_kind("plan_building_routes", kind, "building")
     options = options if options is not None else PatrolOptions()
     towers = _towers(network, buildings, building_ids)
     lon, lat = towers["entrance_lon"].to_numpy(float), towers["entrance_lat"].to_numpy(float)

@@ -9,7 +9,7 @@ from shapely.geometry.base import BaseGeometry
 from routing.errors import ProblemCollector
 from routing.sources.limits import LIMITS
 from routing.sources.tables import file_name
-from routing.sources.vector import POLYGONAL, check_geometry, read_vector, to_wgs84
+from routing.sources.vector import POLYGONAL, read_shapes
 
 
 def read_area(path: str | Path, *, name: str | None = None) -> BaseGeometry:
@@ -41,10 +41,9 @@ def read_area(path: str | Path, *, name: str | None = None) -> BaseGeometry:
     """
     path = Path(path)
     problems = ProblemCollector(file_name(path, name))
-    frame = read_vector(path, problems, "boundary polygons", LIMITS["boundary"])
-    problems.raise_if_any()
-    repaired, _ = check_geometry(frame.geometry, problems, POLYGONAL, "polygon")
-    geometry = to_wgs84(repaired, problems)
+    _, geometry, _ = read_shapes(
+        path, problems, "boundary polygons", LIMITS["boundary"], POLYGONAL, "polygon"
+    )
     problems.raise_if_any()
     assert geometry is not None  # no problems means the CRS was usable
     return geometry.union_all()

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from routing.territories.tour import LoopLengths
+from routing.territories.loops import LoopLengths
 from routing.territories.units import FloatArray, building_points, make_sites
 
 # One row per household of a plan; also the territories.csv header (a contract).

@@ -46,6 +46,10 @@ class TerritoryOptions:
         Neighbouring teams re-optimised together by one CP-SAT improvement step.
     window_work : float
         CP-SAT deterministic-time limit of one improvement step (≈ seconds on one core).
+    max_work : float or None
+        CP-SAT deterministic seconds all improvement steps together may use; None = a
+        quarter of ``time_limit_s``. With a ``time_limit_s`` long enough to act only as
+        a guard, a run ends on this work budget and gives the same plan under any load.
     """
 
     tolerance: float = 0.05
@@ -57,6 +61,7 @@ class TerritoryOptions:
     move_weight_m: float = 50.0
     window_teams: int = 2
     window_work: float = 0.05
+    max_work: float | None = None
 
     def __post_init__(self) -> None:
         number("tolerance", self.tolerance, 0, 1, below_high=True)
@@ -67,6 +72,8 @@ class TerritoryOptions:
             number(name, getattr(self, name))
         whole("window_teams", self.window_teams, 2, 12)
         positive("window_work", self.window_work)
+        if self.max_work is not None:
+            positive("max_work", self.max_work)
 
 
 @dataclass(frozen=True)

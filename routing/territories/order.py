@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from routing.territories.tour import improve_tour, nearest_neighbour
 from routing.territories.units import FloatArray, IntArray
+from routing.tour import improve_path, nearest_neighbour
 
 # First tours OR-Tools builds for the building order; each is then improved.
 FIRST_TOURS = ("PATH_CHEAPEST_ARC", "SAVINGS", "GLOBAL_CHEAPEST_ARC")
@@ -16,10 +16,11 @@ def building_sequences(dist: FloatArray, time_limit_s: float) -> list[IntArray]:
     """Several short open walks through every site, each also reversed.
 
     A zero-cost dummy depot turns a closed tour into an open path. OR-Tools routing
-    builds first tours (``FIRST_TOURS``, plus nearest neighbour) and vectorised 2-opt
-    and or-opt moves improve each to a local optimum: deterministic, and fast for
-    thousands of buildings. Different local optima cut into different segments, so the
-    caller keeps whichever cuts best. ``time_limit_s`` guards huge inputs.
+    builds first tours (``FIRST_TOURS``, plus nearest neighbour) and the descent of
+    ``routing.tour.improve_path`` (compiled 2-opt and Or-opt, ends free) takes each to a
+    local optimum: deterministic, and fast for thousands of buildings. Different local
+    optima cut into different segments, so the caller keeps whichever cuts best.
+    ``time_limit_s`` guards huge inputs.
 
     Parameters
     ----------
@@ -43,9 +44,8 @@ def building_sequences(dist: FloatArray, time_limit_s: float) -> list[IntArray]:
     share = time_limit_s / len(firsts)
     found: dict[tuple[int, ...], IntArray] = {}
     for tour in firsts:
-        closed = improve_tour(cost, tour, share)
-        start = int(np.flatnonzero(closed == 0)[0])
-        path = np.roll(closed, -start)[1:] - 1
+        start = int(np.flatnonzero(tour == 0)[0])
+        path = improve_path(dist, np.roll(tour, -start)[1:] - 1, time_limit_s=share)
         for order in (path, path[::-1].copy()):
             found.setdefault(tuple(order.tolist()), order)
     return list(found.values())

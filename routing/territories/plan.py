@@ -23,6 +23,7 @@ from routing.territories.repair import carve_new_teams, fill_unassigned, one_ban
 from routing.territories.result import TerritoryPlan
 from routing.territories.state import State
 from routing.territories.units import FloatArray, IntArray
+from routing.tour import warm_up
 
 # Share of the time limit that guards the building order (which normally converges).
 ORDER_SHARE = 0.2
@@ -129,6 +130,7 @@ def plan_with_workload(
     ``plan_territories``.
     """
     options = options if options is not None else TerritoryOptions()
+    warm_up()  # the team loops' compiled tour engine: loaded before the clock starts
     clock = _Clock(time.monotonic(), options.time_limit_s, progress)
     team_ids = list(dict.fromkeys(str(t) for t in teams))
     notes = _check(households, buildings, teams, team_ids, workload)
@@ -164,7 +166,8 @@ def plan_with_workload(
     clock.tick(0.3, "balancing")
     repair_balance(state, deadline, job.seed_site)
     work = options.window_work
-    budget = Budget(WORK_SHARE * options.time_limit_s, deadline)
+    max_work = options.max_work
+    budget = Budget(WORK_SHARE * options.time_limit_s if max_work is None else max_work, deadline)
     rebalance(state, budget, options.seed, work, job.seed_site, clock.step)
     if not job.previous:
         # Re-planning moves only what balance needs: no moves for compactness alone.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.territories.tour import LoopLengths
+from routing.territories.loops import LoopLengths
 from routing.territories.units import Cells, FloatArray, IntArray, Sites, weighted_count
 
 # Metres of objective one second of workload outside the tolerance costs: balance first.

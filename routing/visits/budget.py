@@ -15,7 +15,7 @@ class Budget:
     """A search's stopping rule: stop at ``deadline`` or after ``max_work`` units of work.
 
     The unit of work is the search's own (an iteration of ``routing.visits.iterate``,
-    a kick of ``polish.polish_path``). A run that ends on ``max_work`` repeats for a
+    a kick of ``routing.tour.polish_path``). A run that ends on ``max_work`` repeats for a
     seed on any machine; one that ends on the clock depends on the machine's speed.
 
     Attributes

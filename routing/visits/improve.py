@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from routing.tour import warm_up as warm_tour
 from routing.visits.budget import Budget
 from routing.visits.iterate import (
     BEST,
@@ -36,7 +37,6 @@ from routing.visits.iterate import (
 from routing.visits.model import RoutingProblem, Solution, cost_scale, first_solution, run_search
 from routing.visits.moves import new_move
 from routing.visits.options import SearchConfig
-from routing.visits.polish import polish_path
 from routing.visits.segments import Data, new_state, routes_of, set_routes
 
 # Nearest visits each visit's moves look at (the granular neighbourhood). On R201 and
@@ -183,13 +183,7 @@ def warm_up() -> None:
         balance=1,
     )
     improve(problem, [[1, 2], [3]], budget=Budget(time.time() + 3600, 2), seed=1)
-    polish_path(
-        np.pad(travel, (0, 2), mode="edge"),
-        [0, 1, 2, 3, 4, 5, 0],
-        deadline=time.time() + 60,
-        seed=1,
-        max_kicks=2,
-    )
+    warm_tour()
     _WARM.append(True)
 
 

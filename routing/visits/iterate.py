@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.visits.jit import compiled, kernel
+from routing.jit import compiled, kernel
 from routing.visits.localsearch import descend
 from routing.visits.moves import Move
 from routing.visits.ruin import recreate, ruin

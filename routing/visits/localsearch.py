@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.visits.jit import kernel
+from routing.jit import kernel
 from routing.visits.moves import (
     Move,
     apply,

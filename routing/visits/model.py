@@ -12,8 +12,8 @@ from numpy.typing import NDArray
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_parameters_pb2
 from ortools.util import optional_boolean_pb2
 
+from routing.tour import path_cost, polish_path
 from routing.visits.options import SearchConfig
-from routing.visits.polish import path_cost, polish_path
 
 IntArray = NDArray[np.int64]
 Windows = tuple[tuple[int, int], ...]
@@ -280,7 +280,7 @@ def _polish(
     seed: int,
     max_solutions: int | None,
 ) -> tuple[tuple[int, ...], int]:
-    """The tour shortened by ``polish.polish_path`` until the deadline (or, for repeatable
+    """The tour shortened by ``routing.tour.polish_path`` until the deadline (or, for repeatable
     runs, ``KICKS_PER_SOLUTION`` kicks per allowed solution) and its objective."""
     path = [problem.starts[0], *route, problem.ends[0]]
     before = path_cost(problem.travel, path)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.visits.jit import inlined, kernel
+from routing.jit import inlined, kernel
 from routing.visits.segments import (
     BALANCE,
     DUR,

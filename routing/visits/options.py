@@ -70,7 +70,7 @@ class SearchConfig:
     operators_off : tuple of str
         Default operators to switch off, by the same names.
     polish : float
-        Single tours only: share of the budget given to ``polish.polish_path`` (iterated
+        Single tours only: share of the budget given to ``routing.tour.polish_path`` (iterated
         2-opt / Or-opt) after OR-Tools' search, 0 = none. OR-Tools' guided local search
         makes all its progress on a 150-stop tour in its first 0.3 s.
     """

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.visits.jit import compiled, kernel
+from routing.jit import compiled, kernel
 from routing.visits.moves import Move, apply, cheapest_anywhere, cheapest_insertion, set_insert
 from routing.visits.segments import BALANCE, FLOOR_W, Data, State, refresh
 

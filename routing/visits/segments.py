@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.visits.jit import inlined, kernel
+from routing.jit import inlined, kernel
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]

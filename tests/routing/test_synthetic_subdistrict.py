@@ -119,7 +119,7 @@ def test_boundaries_tile_the_subdistrict_without_overlap(full: SyntheticSubdistr
         # Interiors never meet; neighbours share an edge (a line), others nothing.
         assert not shapely.relate_pattern(areas[a], areas[b], "T********"), (a, b)
     whole = shapely.union_all(areas)
-    assert whole.geom_type == "Polygon" and len(whole.interiors) == 0  # no gaps, no holes
+    assert isinstance(whole, shapely.Polygon) and len(whole.interiors) == 0  # no gaps, no holes
     metric = _metric(full.boundaries)
     assert metric.area.sum() == pytest.approx(metric.union_all().area, rel=1e-9)
     neighbours = metric.sjoin(metric, predicate="touches")

@@ -6,26 +6,24 @@ distances on the sphere), not with the module's own helpers.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 
-from routing.sources import read_osm, read_volunteers
+from routing.sources import OsmExtract
 from routing.teams import FormingOptions, form_teams, team_sizes
 
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 EARTH_RADIUS_M = 6_371_000.0
 RANDOM_GROUPINGS = 30
 
 
 @pytest.fixture(scope="module")
-def roster(helsinki_pbf: Path) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
-    """The demo roster (300 volunteers) and the Helsinki extract's 486 buildings."""
-    buildings = read_osm(helsinki_pbf).buildings
-    return read_volunteers(DEMO / "volunteers.csv", buildings), buildings
+def roster(
+    demo_volunteers: pd.DataFrame, helsinki_extract: OsmExtract
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """The demo roster (300 volunteers) and the Helsinki extract's 483 buildings."""
+    return demo_volunteers, helsinki_extract.buildings
 
 
 def _homes_lonlat(volunteers: pd.DataFrame, buildings: gpd.GeoDataFrame) -> np.ndarray:

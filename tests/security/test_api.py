@@ -102,7 +102,7 @@ def _urls_with_ids(app: Flask) -> list[tuple[str, str]]:
         path = rule.rule
         for name in rule.arguments:
             path = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(values[name]), path)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             found.append((method, path))
     return found
 
@@ -274,4 +274,4 @@ def test_an_import_jobs_problems_are_for_editors_only(app_rw: Flask) -> None:
     coordinator, _ = _coordinator(app_rw)
     shown = coordinator.get(f"/api/v1/jobs/{job_id}")
     assert shown.status_code == 200
-    assert shown.get_json()["result"] == result
+    assert shown.get_json()["problems"] == result["problems"]

@@ -131,7 +131,7 @@ def test_web_downloads_are_formula_safe(demo_copy: Path, tmp_path: Path) -> None
     download = client.get("/communities/1/plans/2/territories.csv")
     assert download.status_code == 200
     body = download.get_data().decode("utf-8")
-    assert body.startswith("\ufeffhousehold_id,team_id,building_id,floor,workload_s")
+    assert body.startswith("\ufeffhousehold_id,team_id,building_id,floor,workload")
     rows = _rows(body.removeprefix("\ufeff"))
     assert {"'" + t for t in TEAMS.values()} <= {r["team_id"] for r in rows}
     _no_formula(rows, ("household_id", "team_id", "building_id"))

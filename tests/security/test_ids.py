@@ -3,9 +3,11 @@ must be plain text. Refused writes change nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.security.conftest import PAYLOADS, Hostile, hostile_copy
@@ -26,57 +28,64 @@ def _counts(db: Path) -> tuple[int, int]:
     return int(plans or 0), int(pins or 0)
 
 
-def _a_band(db: Path) -> tuple[str, str]:
-    """(building_id, team_id) of one band of plan 1."""
-    engine = open_engine(db)
+@dataclass(frozen=True)
+class Mover:
+    """A coordinator logged in on a demo copy, and one band of its plan 1."""
+
+    client: FlaskClient
+    csrf: str
+    building: str
+    team: str
+
+
+@pytest.fixture
+def mover(demo_copy: Path) -> Mover:
+    client = make_app(demo_copy).test_client()
+    csrf = login(client, DEMO_USER, DEMO_PASSWORD)
+    engine = open_engine(demo_copy)
     with session_factory(engine)() as session:
         record = session.get(TerritoryPlanRecord, 1)
         assert record is not None
         row = load_assignment(session, record).iloc[0]
     engine.dispose()
-    return str(row["building_id"]), str(row["team_id"])
+    return Mover(client, csrf, str(row["building_id"]), str(row["team_id"]))
 
 
 @pytest.mark.parametrize("to_team", [*PAYLOADS, "T999", "t001", " T002"])
-def test_api_refuses_a_move_to_a_team_not_in_the_roster(demo_copy: Path, to_team: str) -> None:
-    client = make_app(demo_copy).test_client()
-    csrf = login(client, DEMO_USER, DEMO_PASSWORD)
-    building, team = _a_band(demo_copy)
+def test_api_refuses_a_move_to_a_team_not_in_the_roster(
+    demo_copy: Path, mover: Mover, to_team: str
+) -> None:
     before = _counts(demo_copy)
-    response = client.post(
+    response = mover.client.post(
         "/api/v1/communities/1/plans/1/moves",
-        json={"building_id": building, "from_team": team, "to_team": to_team},
-        headers={"X-CSRFToken": csrf},
+        json={"building_id": mover.building, "from_team": mover.team, "to_team": to_team},
+        headers={"X-CSRFToken": mover.csrf},
     )
     assert response.status_code == 400
     assert response.get_json()["error"] == (f"to_team {to_team!r} is not a team of the roster")
     assert _counts(demo_copy) == before
 
 
-def test_api_moves_to_a_roster_team(demo_copy: Path) -> None:
-    client = make_app(demo_copy).test_client()
-    csrf = login(client, DEMO_USER, DEMO_PASSWORD)
-    building, team = _a_band(demo_copy)
-    target = "T002" if team != "T002" else "T003"
-    response = client.post(
+def test_api_moves_to_a_roster_team(demo_copy: Path, mover: Mover) -> None:
+    target = "T002" if mover.team != "T002" else "T003"
+    response = mover.client.post(
         "/api/v1/communities/1/plans/1/moves",
-        json={"building_id": building, "from_team": team, "to_team": target},
-        headers={"X-CSRFToken": csrf},
+        json={"building_id": mover.building, "from_team": mover.team, "to_team": target},
+        headers={"X-CSRFToken": mover.csrf},
     )
     assert response.status_code == 201
     plans, pins = _counts(demo_copy)
     assert (plans, pins) == (2, 1)
 
 
-def test_plan_page_refuses_a_move_to_a_team_not_in_the_roster(demo_copy: Path) -> None:
-    client = make_app(demo_copy).test_client()
-    csrf = login(client, DEMO_USER, DEMO_PASSWORD)
-    building, team = _a_band(demo_copy)
+def test_plan_page_refuses_a_move_to_a_team_not_in_the_roster(
+    demo_copy: Path, mover: Mover
+) -> None:
     before = _counts(demo_copy)
-    response = client.post(
+    response = mover.client.post(
         "/communities/1/plans/1/move",
-        data={"building_id": building, "from_team": team, "to_team": PAYLOADS[0]},
-        headers={"X-CSRFToken": csrf},
+        data={"building_id": mover.building, "from_team": mover.team, "to_team": PAYLOADS[0]},
+        headers={"X-CSRFToken": mover.csrf},
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)

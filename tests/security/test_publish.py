@@ -13,7 +13,7 @@ from web.db import sessions
 from web.field.tasks import plans_to_keep
 from web.plans import latest_plan
 from web.storage.models import Community, PlanAssignment
-from web.visits.tasks import plan_teams
+from web.visits.operations import plan_teams
 
 
 def _buildings(app: Flask, plan_id: int, team: str) -> set[str]:

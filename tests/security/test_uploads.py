@@ -80,8 +80,8 @@ def test_vrt_reading_the_secret_key_and_the_database_is_refused(
     for source, layer in ((f"CSV:{key}", "secret_key"), (f"SQLite:{demo_copy}", "app_user")):
         upload = vrt(source, layer).encode()
         state, page = import_files(client, token, {"buildings": (upload, f"楼栋{suffix}")})
-        assert state["result"]["stored"] is False
-        (problem,) = state["result"]["problems"]
+        assert state["status"] == "failed"
+        (problem,) = state["problems"]
         assert problem["file"] == f"楼栋{suffix}" and problem["message"].startswith("not ")
         _clean(page + json.dumps(state), app, token_text, "pbkdf2:", "scrypt:")
     assert wal.exists()
@@ -122,7 +122,7 @@ def test_vsicurl_and_crs_links_are_refused_without_a_request(
     }
     for name, content in hostile.items():
         state, page = import_files(client, token, {"buildings": (content.encode(), name)})
-        assert state["result"]["stored"] is False, name
+        assert state["status"] == "failed" and state["problems"], name
         _clean(page, app, "URL-SECRET-0042")
     assert asked == []
     assert data_digest(demo_copy, jobs=False) == before
@@ -299,7 +299,7 @@ def test_hostile_corpus_files_leave_the_database_unchanged(
     client, token = coord
     before = data_digest(demo_copy, jobs=False)
     state, page = import_files(client, token, {kind: (BAD / name, name)})
-    assert state["status"] == "done" and state["result"]["stored"] is False
+    assert state["status"] == "failed" and state["problems"]
     assert table_rows(page) and all(row[0] in (name, "database") for row in table_rows(page))
     assert "<script>" not in page and "onerror=alert" not in page.replace("&lt;", "")
     assert data_digest(demo_copy, jobs=False) == before

@@ -28,15 +28,23 @@ from web.demo import DEMO_PASSWORD, DEMO_USER
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Frame, FrameLocator, Page
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        Dialog,
+        Frame,
+        FrameLocator,
+        Page,
+        ViewportSize,
+    )
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make sysdeps)"),
 ]
 
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESK: ViewportSize = {"width": 1280, "height": 900}
 # What an injected payload would leave in the document, had it become markup.
 INJECTED = "img[onerror], svg[onload], img[src='x']"
 # The folium GeoJSON layers of a map page (folium keeps each in a global variable).
@@ -116,9 +124,13 @@ def _context(browser: Browser, *, csp: bool, phone: bool = False) -> tuple[Brows
     context.route("**/*", watch.guard)
     context.add_init_script(REPORT_VIOLATIONS)
 
+    def on_dialog(dialog: Dialog) -> None:
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
     def on_page(page: Page) -> None:
         page.set_default_timeout(20_000)
-        page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", on_dialog)
         page.on(
             "console",
             lambda m: (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +18,9 @@ from tests.web.browser import ARGS, ARTIFACTS, CHROMIUM, ROOT, LoopbackGuard, se
 from tests.web.conftest import PASSWORD, make_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 DATA = ROOT / "data"
 
@@ -53,7 +57,7 @@ def test_coordinator_flow_offline(server: str) -> None:
     assert guard.leaving == [], guard.leaving
 
 
-def _flow(page: playwright_api.Page, server: str) -> None:
+def _flow(page: Page, server: str) -> None:
     # log in
     page.goto(server + "/")
     page.fill("input[name=username]", "coord")
@@ -148,7 +152,7 @@ def _flow(page: playwright_api.Page, server: str) -> None:
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def _areas_on_map(page: playwright_api.Page) -> int:
+def _areas_on_map(page: Page) -> int:
     frame = page.frame_locator("#map")
     frame.locator("path.rv-area").first.wait_for()
     count: int = frame.locator("path.rv-area").count()

@@ -6,6 +6,7 @@ import re
 from html import unescape
 from pathlib import Path
 
+import pandas as pd
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -14,7 +15,7 @@ from tests.web.support import community_session
 from web.storage import frames
 
 
-def _demo(demo_db: Path) -> tuple[int, dict[str, int], object, object]:
+def _demo(demo_db: Path) -> tuple[int, dict[str, int], pd.DataFrame, pd.DataFrame]:
     with community_session(demo_db) as (session, community):
         return (
             community.id,
@@ -63,9 +64,9 @@ def test_community_page_lists_buildings_and_teams(client: FlaskClient, demo_db: 
     buildings = _walk(client, f"/communities/{community_id}", "buildings")
     assert sum(p.count(link) for p in buildings) == counts["buildings"]
     for shown in [html, *teams, *buildings]:
-        for phone in volunteers["phone"].head(20):  # type: ignore[attr-defined]
+        for phone in volunteers["phone"].head(20):
             assert phone not in shown
-        for name in volunteers["name"].head(20):  # type: ignore[attr-defined]
+        for name in volunteers["name"].head(20):
             assert name not in shown
 
 
@@ -73,8 +74,8 @@ def test_building_page_breaks_down_floors_and_shows_contacts_to_coordinators(
     client: FlaskClient, demo_db: Path, accounts_db: Path
 ) -> None:
     community_id, _counts, _volunteers, households = _demo(demo_db)
-    building_id = households["building_id"].value_counts().index[0]  # type: ignore[index]
-    mine = households[households["building_id"] == building_id]  # type: ignore[index]
+    building_id = households["building_id"].value_counts().index[0]
+    mine = households[households["building_id"] == building_id]
     url = f"/communities/{community_id}/buildings/{building_id}"
     html = client.get(url).get_data(as_text=True)
     for unit in mine["unit"].head(10):

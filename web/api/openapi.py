@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from web.ids import MAX_ID
+from web.patrols.operations import MAX_ROUTES, MAX_SLOTS_PER_DAY, MAX_WEEKS
+from web.patrols.operations import MAX_TIME_LIMIT_S as PATROL_SECONDS
 from web.schema import MoveBody, PlanBody, request_schema
+from web.visits.operations import MAX_TIME_LIMIT_S as VISIT_SECONDS
 
 _ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 _JSON = "application/json"
@@ -76,6 +79,20 @@ _JOB = {
         "message": {"type": "string"},
         "result": {"type": "object"},
         "error": {"type": "string"},
+        "problems": {
+            "type": "array",
+            "description": "a failed job's input problems: file, row, field, message",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string"},
+                    "row": {"type": ["integer", "null"]},
+                    "field": {"type": ["string", "null"]},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+        "omitted": {"type": "integer", "minimum": 0},
         "finished": {"type": "boolean"},
         "created_at": {"type": "string"},
         "updated_at": {"type": "string"},
@@ -91,6 +108,30 @@ _PLAN = {
         "published_at": {"type": ["string", "null"]},
         "headline": {"type": "string"},
         "routes_job": {"anyOf": [_ID, {"type": "null"}]},
+    },
+}
+_PATROL_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "routes": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ROUTES},
+        "slot_minutes": {"type": ["integer", "null"], "minimum": 10, "maximum": 720},
+        "weeks": {"type": "integer", "minimum": 1, "maximum": MAX_WEEKS},
+        "slots_per_day": {"type": "integer", "minimum": 1, "maximum": MAX_SLOTS_PER_DAY},
+        "time_limit_s": {"type": "number", "exclusiveMinimum": 0, "maximum": PATROL_SECONDS},
+        "seed": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+    },
+}
+_CLOCK = {"type": "string", "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$"}
+_VISIT_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "team": {"type": "string", "maxLength": 64, "description": "empty: every team"},
+        "start": _CLOCK,
+        "end": _CLOCK,
+        "time_limit_s": {"type": "number", "exclusiveMinimum": 0, "maximum": VISIT_SECONDS},
+        "seed": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
     },
 }
 _REF_JOB = {"$ref": "#/components/schemas/Job"}
@@ -121,6 +162,8 @@ def document() -> dict[str, Any]:
                 "Plan": _PLAN,
                 "PlanRequest": request_schema(PlanBody),
                 "Move": request_schema(MoveBody),
+                "PatrolRequest": _PATROL_REQUEST,
+                "VisitRequest": _VISIT_REQUEST,
             },
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
@@ -177,6 +220,26 @@ def document() -> dict[str, Any]:
                 ),
             },
             "/communities/{community_id}/visits": {"parameters": c, "get": visits},
+            "/communities/{community_id}/patrols": {
+                "parameters": c,
+                "post": _post(
+                    "start a patrol job: street routes, rota, PDFs (202 + job)",
+                    "202",
+                    body="PatrolRequest",
+                    answers=("400", *read, "429"),
+                    returns=_REF_JOB,
+                ),
+            },
+            "/communities/{community_id}/visit-plans": {
+                "parameters": c,
+                "post": _post(
+                    "start a visit job: sessions of stops per team (202 + job)",
+                    "202",
+                    body="VisitRequest",
+                    answers=("400", *read, "429"),
+                    returns=_REF_JOB,
+                ),
+            },
             "/jobs/{job_id}": {
                 "parameters": j,
                 "get": _op("a job's status and progress", answers=in_plan, returns=_REF_JOB),

@@ -14,17 +14,26 @@ from web.api.openapi import document
 from web.auth.access import community_for, may_edit, user
 from web.auth.users import communities_of, role_in
 from web.db import get_session
+from web.downloads import exports_dir
 from web.field import records, stream
 from web.field.coordinator import shown
 from web.field.tasks import route_options
 from web.imports import tasks as import_tasks
 from web.jobs import JobState, get_queue
-from web.schema import MoveBody, PlanBody, body
+from web.links import public_base
+from web.patrols import tasks as patrol_tasks
+from web.patrols.operations import PatrolRequest
+from web.schema import BodyError, MoveBody, PlanBody, body, json_body
 from web.scope import community, editor
 from web.storage import frames
 from web.storage.models import Community, TerritoryPlanRecord
 from web.territory import operations, service, tasks
 from web.territory.views import download, plan_or_404
+from web.visits import tasks as visit_tasks
+from web.visits.operations import VisitRequest, check_teams
+
+PATROL_FIELDS = ("routes", "slot_minutes", "weeks", "slots_per_day", "time_limit_s", "seed")
+VISIT_FIELDS = ("team", "start", "end", "time_limit_s", "seed")
 
 
 def _community_json(community: Community) -> dict[str, Any]:
@@ -111,12 +120,7 @@ def generate() -> tuple[Response, int]:
         seed=values.seed,
         fresh=values.fresh,
     )
-    job_id = tasks.start(get_queue(), found, plan_request)
-    state = get_queue().state(job_id)
-    assert state is not None
-    response = jsonify(state.to_json())
-    response.headers["Location"] = url_for("api.job", job_id=job_id)
-    return response, 202
+    return _accepted(tasks.start(get_queue(), found, plan_request))
 
 
 @community_bp.post("/plans/<int:plan_id>/moves")
@@ -151,6 +155,58 @@ def visits() -> Response:
         found = stream.newer(get_session(), community().id, after)[::-1]
     render = shown(may_edit())
     return jsonify([render(r) for r in found])
+
+
+def _fields(allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON body as an object of the ``allowed`` fields only; BodyError otherwise."""
+    values = json_body()
+    if not isinstance(values, dict):
+        raise BodyError([("body", "a JSON object")])
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise BodyError([(name, "not a field of this request") for name in unknown])
+    return values
+
+
+def _accepted(job_id: int) -> tuple[Response, int]:
+    """202 with the job's state and its address."""
+    state = get_queue().state(job_id)
+    assert state is not None
+    response = jsonify(state.to_json())
+    response.headers["Location"] = url_for("api.job", job_id=job_id)
+    return response, 202
+
+
+@community_bp.post("/patrols")
+@editor
+def patrols() -> tuple[Response, int]:
+    """Start a patrol job (street routes, rota, PDFs); answers 202 with the job at once.
+
+    The body is checked by ``PatrolRequest.parse``, as the patrol page's form is.
+    """
+    try:
+        patrol_request = PatrolRequest.parse(_fields(PATROL_FIELDS))
+    except ValueError as error:
+        return jsonify({"error": str(error)}), 400
+    job_id = patrol_tasks.start(
+        get_queue(), community(), patrol_request, exports_dir(), public_base()
+    )
+    return _accepted(job_id)
+
+
+@community_bp.post("/visit-plans")
+@editor
+def visit_plans() -> tuple[Response, int]:
+    """Start a visit job (sessions of stops per team); answers 202 with the job at once.
+
+    The body is checked by ``VisitRequest.parse``, as the visit page's form is.
+    """
+    try:
+        visit_request = VisitRequest.parse(_fields(VISIT_FIELDS))
+        check_teams(get_session(), community(), visit_request)
+    except ValueError as error:
+        return jsonify({"error": str(error)}), 400
+    return _accepted(visit_tasks.start(get_queue(), community(), visit_request, exports_dir()))
 
 
 def _job_state(job_id: int, *, edit: bool = False) -> JobState:

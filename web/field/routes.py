@@ -19,6 +19,7 @@ from routing.network import WalkingNetwork
 from routing.territories import Progress
 from routing.visits.gpx import Waypoint, gpx_document
 from routing.visits.result import stop_name
+from routing.visits.sweep import SWEEP_COLUMNS, sweep_stops
 from web.plans import load_assignment
 from web.storage import frames
 from web.storage.models import Community, FieldPath, FieldStop, TerritoryPlanRecord
@@ -26,26 +27,15 @@ from web.storage.network import load_network
 
 log = logging.getLogger(__name__)
 SOLVERS = ("visits", "sweep")
-_STOP_FIELDS = (
-    "session",
-    "seq",
-    "household_id",
-    "building_id",
-    "label",
-    "floor",
-    "unit",
-    "lon",
-    "lat",
-    "arrival",
-)
+_STOP_FIELDS = SWEEP_COLUMNS  # a sweep's stops are stored as they come
 
 
 @dataclass(frozen=True)
 class RouteOptions:
     """How a team route is computed: ``visits`` (OR-Tools, routing.visits) or ``sweep``.
 
-    ``sweep`` orders buildings by nearest neighbour and walks each one top floor down;
-    it needs no solver and is the fallback when the visit planner fails.
+    ``sweep`` (``routing.visits.sweep``) walks the buildings in a short order, each top
+    floor down; it needs no solver and is the fallback when the visit planner fails.
     """
 
     solver: str = "visits"
@@ -88,19 +78,6 @@ def _ground(
     )
 
 
-def _sweep(households: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
-    """Stops in nearest-neighbour building order (among ``places``, the entrances), each
-    building top floor down: ``_STOP_FIELDS`` columns, session 1, seq from 1."""
-    places = places[places["building_id"].isin(households["building_id"])]
-    order = _nearest_neighbour(places[["x", "y"]].to_numpy())
-    rank = {b: k for k, b in enumerate(places["building_id"].to_numpy()[order])}
-    frame = households.assign(_rank=households["building_id"].map(rank))
-    frame = frame.sort_values(["_rank", "floor", "unit"], ascending=[True, False, True])
-    frame = frame.merge(places[["building_id", "label", "lon", "lat"]], on="building_id")
-    frame = frame.assign(session=1, seq=np.arange(1, len(frame) + 1), arrival="")
-    return frame.loc[:, list(_STOP_FIELDS)].reset_index(drop=True)
-
-
 def _entrances(buildings: gpd.GeoDataFrame) -> pd.DataFrame:
     centroid = buildings.to_crs(buildings.estimate_utm_crs()).centroid.to_crs(4326)
     lon = buildings["entrance_lon"].fillna(pd.Series(centroid.x, index=buildings.index))
@@ -118,21 +95,6 @@ def _entrances(buildings: gpd.GeoDataFrame) -> pd.DataFrame:
             "y": metric.y.to_numpy(),
         }
     )
-
-
-def _nearest_neighbour(xy: np.ndarray) -> list[int]:
-    if len(xy) == 0:
-        return []
-    # Start at the building farthest from the centre: the walk then ends near the middle.
-    current = int(np.argmax(np.linalg.norm(xy - xy.mean(axis=0), axis=1)))
-    order, left = [current], np.ones(len(xy), dtype=bool)
-    left[current] = False
-    while left.any():
-        distance = np.where(left, np.linalg.norm(xy - xy[current], axis=1), np.inf)
-        current = int(np.argmin(distance))
-        order.append(current)
-        left[current] = False
-    return order
 
 
 def visits_order(
@@ -160,7 +122,7 @@ def visits_order(
     left = households[~households["household_id"].isin(stops["household_id"])]
     if len(left):
         places = _entrances(buildings) if places is None else places
-        rest = _sweep(left, places).assign(session=len(plan.routes) + 1)
+        rest = sweep_stops(left, places).assign(session=len(plan.routes) + 1)
         stops = pd.concat([stops, rest], ignore_index=True)
     lines = [r.path for r in plan.routes if not r.path.is_empty]
     return stops, shapely.MultiLineString(lines) if lines else _straight(stops)
@@ -191,7 +153,7 @@ def _route(
             return stops, path, "visits"
         except (ValueError, RuntimeError) as error:
             log.warning("visit planner failed for a team route (%s); using the sweep", error)
-    stops = _sweep(households, ground.places)
+    stops = sweep_stops(households, ground.places)
     return stops, _straight(stops), "sweep"
 
 

@@ -1,10 +1,10 @@
-"""The import job: check and store the staged uploads, keep every problem, remove the files."""
+"""The import job: check and store the staged uploads (or fail with every problem), remove them."""
 
 from __future__ import annotations
 
 import logging
 import shutil
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,10 @@ log = logging.getLogger(__name__)
 def import_task(
     session: Session, community: Community, params: dict[str, Any], progress: Progress
 ) -> dict[str, Any]:
-    """Import the staged files; the result holds counts and notes, or every problem.
+    """Import the staged files; the result holds counts and notes.
 
-    Refused files are a finished job whose result says ``stored: false`` and lists the
-    problems as records (file, row, field, message), so that the page can show the table.
+    Refused files raise ``InputError``: the job fails and keeps every problem as a
+    record (file, row, field, message), so that the page and the API show the table.
     """
     folder = Path(params["folder"])
     try:
@@ -38,13 +38,13 @@ def import_task(
         )
         result = run_import(session, community.name, request, progress)
     except InputError as error:
-        return _refused(error.problems, error.omitted, folder)
+        raise _hidden(error, folder) from None
     except JobCancelledError:
         raise
     except Exception:  # never the server's paths or internals on the page
         log.exception("import job into community %s failed", community.id)
         message = "the import failed unexpectedly; nothing was stored"
-        return _refused([Problem("", None, None, message)], 0, folder)
+        raise InputError([Problem("", None, None, message)]) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {
@@ -54,13 +54,12 @@ def import_task(
     }
 
 
-def _refused(problems: list[Problem], omitted: int, folder: Path) -> dict[str, Any]:
+def _hidden(error: InputError, folder: Path) -> InputError:
+    """The same problems with the staging folder's path cut out of their messages."""
     # The readers name files as uploaded; a library's message might still carry a path.
     hidden = str(folder.resolve())
-    rows = [
-        asdict(problem) | {"message": problem.message.replace(hidden, "…")} for problem in problems
-    ]
-    return {"stored": False, "problems": rows, "omitted": omitted}
+    problems = [replace(p, message=p.message.replace(hidden, "…")) for p in error.problems]
+    return InputError(problems, error.omitted)
 
 
 def start(queue: JobQueue, community: Community, staged: Staged) -> int:

@@ -1,8 +1,10 @@
 """The job interface and its default: in-process worker threads, state kept in the database.
 
 A job is a registered task function ``(session, community, params, progress) -> result``
-run by id. ``run_job`` needs nothing but a session factory and the job id, so a Celery
-worker can run the same jobs later; the database row is the only shared state.
+run by id. A task that raises ``InputError`` fails its job with the problems kept as
+records (file, row, field, message), so that its page and the API list them.
+``run_job`` needs nothing but a session factory and the job id, so a Celery worker can
+run the same jobs later; the database row is the only shared state.
 
 Each community may have ``cap`` jobs queued or running (``JobLimitError`` beyond, a 429);
 the worker threads take the next job round robin by community, so one community's many
@@ -19,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -27,6 +29,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from routing.errors import InputError
 from routing.territories import Progress
 from web.storage.models import Community, JobRecord
 
@@ -83,10 +86,14 @@ class JobState:
     error: str
     created_at: datetime
     updated_at: datetime
+    problems: tuple[dict[str, Any], ...] = ()
+    omitted: int = 0
 
     @classmethod
     def of(cls, row: JobRecord) -> JobState:
-        """The state of a stored job."""
+        """The state of a stored job (a failed job's result column holds its problems)."""
+        stored = json.loads(row.result or "{}")
+        failed = row.status == "failed"
         return cls(
             row.id,
             row.community_id,
@@ -94,10 +101,12 @@ class JobState:
             row.status,
             row.progress,
             row.message,
-            json.loads(row.result or "{}"),
+            {} if failed else stored,
             row.error,
             row.created_at,
             row.updated_at,
+            tuple(stored.get("problems", ())) if failed else (),
+            int(stored.get("omitted", 0)) if failed else 0,
         )
 
     @property
@@ -115,6 +124,8 @@ class JobState:
             "message": self.message,
             "result": self.result,
             "error": self.error,
+            "problems": list(self.problems),
+            "omitted": self.omitted,
             "finished": self.finished,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
@@ -242,6 +253,12 @@ def _execute(sessions: sessionmaker[Session], job_id: int) -> None:
             _set(sessions, job_id, status="cancelled", message="")
             log.info("job %s cancelled", job_id)
             return
+        except InputError as error:
+            session.rollback()
+            log.info("job %s refused its input: %s", job_id, error)
+            _set(sessions, job_id, status="failed", error=str(error)[:2000],
+                 result=json.dumps(problem_records(error)))  # fmt: skip
+            return
         except Exception as error:
             session.rollback()
             log.exception("job %s failed", job_id)
@@ -249,6 +266,11 @@ def _execute(sessions: sessionmaker[Session], job_id: int) -> None:
             return
     _set(sessions, job_id, status="done", progress=1.0, result=json.dumps(result))
     log.info("job %s done", job_id)
+
+
+def problem_records(error: InputError) -> dict[str, Any]:
+    """A refused input as JSON: ``problems`` (file, row, field, message) and ``omitted``."""
+    return {"problems": [asdict(p) for p in error.problems], "omitted": error.omitted}
 
 
 class ThreadJobQueue:

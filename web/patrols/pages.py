@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 import shapely
 
 if TYPE_CHECKING:  # the export pulls in the solvers; the phone pages need none of them
-    from web.patrol_export import PatrolExport
+    from web.patrols.export import PatrolExport
 
 # Beside the export's files; not one of them (downloads list only the contract files).
 PAGES_FILE: Final = "phone_pages.json"
@@ -72,7 +72,7 @@ def write_pages(export: PatrolExport, folder: str | Path, title: str = "") -> Pa
     Path
         The file written.
     """
-    from web.patrol_export import sheet_teams
+    from web.patrols.export import sheet_teams
 
     plan, teams = export.plan, sheet_teams(export.rota)
     routes = {}

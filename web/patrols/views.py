@@ -12,6 +12,7 @@ from web.jobs import get_queue
 from web.jobs.queue import latest_job
 from web.links import public_base
 from web.patrols import bp, tasks
+from web.patrols.operations import PatrolRequest
 from web.scope import community, editor
 
 
@@ -29,7 +30,7 @@ def show() -> str:
 @editor
 def generate() -> Response:
     """Start a patrol job."""
-    patrol_request = tasks.PatrolRequest.parse(request.form)
+    patrol_request = PatrolRequest.parse(request.form)
     # The sheets' QR codes must reach this service: the configured public URL.
     tasks.start(get_queue(), community(), patrol_request, exports_dir(), public_base())
     flash(_("已开始计算巡逻路线和排班"), "info")

@@ -202,17 +202,17 @@ def store_plan(
 def measure(
     session: Session,
     community: Community,
-    record: TerritoryPlanRecord,
+    parent: TerritoryPlanRecord,
     assignment: pd.DataFrame,
-    parent: TerritoryPlanRecord | None,
+    teams: list[str],
 ) -> PlanMetrics:
-    """The metrics of ``assignment`` as a version of ``record``, as the planner computes
-    them (``routing.territories.metrics``): balance, loops, pieces, moves since ``parent``."""
-    teams = team_ids(session, community, record, assignment)
+    """The metrics of ``assignment``, an edit of ``parent``, as the planner computes them
+    (``routing.territories.metrics``): balance within the parent's tolerance, each team's
+    loop over the community's matrix, pieces, and the households moved since ``parent``."""
     buildings = frames.load_buildings(session, community)
     loops = area_loops(assignment, teams, buildings, load_matrix(session, community))
-    previous = _mapping(load_assignment(session, parent)) if parent is not None else None
-    return plan_metrics(assignment, teams, loops, tolerance_of(record), previous=previous)
+    previous = _mapping(load_assignment(session, parent))
+    return plan_metrics(assignment, teams, loops, tolerance_of(parent), previous=previous)
 
 
 def move_band(
@@ -235,22 +235,18 @@ def move_band(
         raise ValueError(f"{request.from_team} has no band in building {building} in this plan")
     if to_team not in frames.load_team_ids(session, community):
         raise ValueError(f"to_team {to_team[:ID_MAX_LENGTH]!r} is not a team of the roster")
-    # Loaded before anything changes: a matrix computed now is committed on its own.
-    load_matrix(session, community)
     floors = assignment.loc[mask, "floor"]
     first, last = int(floors.min()), int(floors.max())
+    edited = assignment.copy()
+    edited.loc[mask, "team_id"] = to_team
+    teams = team_ids(session, community, record, assignment)
+    teams += [] if to_team in teams else [to_team]  # a roster team the plan was not made for
+    # Measured before anything changes: a matrix computed on the way is committed alone.
+    metrics = measure(session, community, record, edited, teams)
     _pin(session, community, building, first, last, to_team)
-    assignment.loc[mask, "team_id"] = to_team
     name = building_names(session, community).get(building, building)
     note = f"手动调整: {name} {first}–{last}层 {request.from_team} → {to_team}"
-    draft = Draft(
-        assignment,
-        tuple(team_ids(session, community, record, assignment)),
-        measure(session, community, record, assignment, record),
-        _options(record),
-        (note,),
-        note,
-    )
+    draft = Draft(edited, tuple(teams), metrics, _options(record), (note,), note)
     return store_plan(session, community, draft, record)
 
 

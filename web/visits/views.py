@@ -26,6 +26,7 @@ from web.scope import community, editor
 from web.storage import frames
 from web.storage.models import Community
 from web.visits import bp, tasks
+from web.visits.operations import VisitRequest, check_teams, plan_teams
 
 # Only these columns reach the page: no name, phone, tag or request.
 _STOP_COLUMNS = ["seq", "building_id", "floor", "unit", "arrival", "departure"]
@@ -67,7 +68,7 @@ def show() -> str:
         "visits/show.html",
         community=community(),
         job=job,
-        teams=tasks.plan_teams(get_session(), community()),
+        teams=plan_teams(get_session(), community()),
         **tables,
     )
 
@@ -76,10 +77,8 @@ def show() -> str:
 @editor
 def generate() -> Response:
     """Start a visit job."""
-    visit_request = tasks.VisitRequest.parse(request.form)
-    unknown = set(visit_request.teams) - set(tasks.plan_teams(get_session(), community()))
-    if unknown:
-        raise ValueError(_("没有这个队伍：%(t)s", t=", ".join(sorted(unknown))))
+    visit_request = VisitRequest.parse(request.form)
+    check_teams(get_session(), community(), visit_request)
     tasks.start(get_queue(), community(), visit_request, exports_dir())
     flash(_("已开始计算入户路线"), "info")
     return redirect(url_for(".show"))

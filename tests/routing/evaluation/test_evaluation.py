@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -144,7 +143,7 @@ def test_worked_month_per_volunteer() -> None:
     # V1: 0.2×80 + 0.4×90 + 0.4×70 = 80; V2: self only = 60;
     # V3: (0.4×85 + 0.4×95) / 0.8 = 90; V4 not rated.
     assert got["score"].iloc[:3].tolist() == [80.0, 60.0, 90.0]
-    assert math.isnan(got.loc["V4", "score"])
+    assert got["score"].isna()["V4"]
     assert got["name"].tolist() == ["王伟", "李娜", "张敏", "刘洋"]
 
 
@@ -165,7 +164,7 @@ def test_worked_month_details_teams_and_community() -> None:
         "T2": [2, 5.5, 2, 3, 2, 0.667, 1, 1, 0, 1, 1, 1, 90.0],
     }
     for team, row in expected.items():
-        assert teams.loc[team].tolist() == row, team
+        assert teams.loc[team].to_numpy().tolist() == row, team
     community = result.community.iloc[0]
     assert list(result.community.columns) == list(COMMUNITY_COLUMNS)
     assert community.tolist() == [
@@ -179,7 +178,7 @@ def test_weights_change_the_score_never_the_counts() -> None:
     result = evaluate(ROSTER, RECORDS, MARCH, weights=heavy, as_of=date(2026, 3, 20))
     got = result.volunteer_report().set_index("volunteer_id")
     assert got["score"].iloc[[0, 2]].tolist() == [90.0, 85.0]
-    assert math.isnan(got.loc["V2", "score"])  # only self-assessed, which weighs nothing now
+    assert got["score"].isna()["V2"]  # only self-assessed, which weighs nothing now
     base = _march()
     counts = [c for c in VOLUNTEER_REPORT_COLUMNS if c not in ("volunteer_id", "score")]
     pd.testing.assert_frame_equal(got[counts], base[counts])
@@ -193,8 +192,8 @@ def test_months_and_monthly_rows() -> None:
     rows = monthly(ROSTER, RECORDS, months("2026-02", "2026-04"))
     hours = rows.pivot(index="volunteer_id", columns="period", values="hours")
     # V3's night session: 2 h in February, 2 in March; V2's April hour.
-    assert hours.loc["V3"].tolist() == [2.0, 3.5, 0.0]
-    assert hours.loc["V2"].tolist() == [0.0, 2.0, 1.0]
+    assert hours.loc["V3"].to_numpy().tolist() == [2.0, 3.5, 0.0]
+    assert hours.loc["V2"].to_numpy().tolist() == [0.0, 2.0, 1.0]
 
 
 def test_bad_records_are_refused_naming_frame_row_and_field() -> None:
@@ -318,26 +317,26 @@ def _naive(roster: pd.DataFrame, records: ActivityRecords, period: Period) -> pd
                     minutes.add(t)
                 t += timedelta(minutes=15)  # every time in the data is on the quarter hour
         doors = set()
-        for r in records.doors.itertuples():
-            if not (lo <= r.recorded_at < hi):
+        for r in records.doors.to_dict("records"):
+            if not (lo <= r["recorded_at"] < hi):
                 continue
-            if r.volunteer_id == vid or (
-                r.volunteer_id == ""
+            if r["volunteer_id"] == vid or (
+                r["volunteer_id"] == ""
                 and any(
-                    s.team_id == r.team_id and s.start <= r.recorded_at <= s.end
-                    for s in mine.itertuples()
+                    s["team_id"] == r["team_id"] and s["start"] <= r["recorded_at"] <= s["end"]
+                    for s in mine.to_dict("records")
                 )
             ):
-                doors.add(r.household_id)
+                doors.add(r["household_id"])
         closed = sum(
             1
-            for c in records.cases.itertuples()
-            if c.volunteer_id == vid and lo <= c.closed_at < hi
+            for c in records.cases.to_dict("records")
+            if c["volunteer_id"] == vid and lo <= c["closed_at"] < hi
         )
         due = [
-            v.state
-            for v in records.pair_visits.itertuples()
-            if v.volunteer_id == vid and lo <= v.date < hi
+            v["state"]
+            for v in records.pair_visits.to_dict("records")
+            if v["volunteer_id"] == vid and lo <= v["date"] < hi
         ]
         rows[vid] = (len(minutes) / 4, len(doors), closed, due.count("done"), len(due))
     return pd.DataFrame.from_dict(

@@ -133,17 +133,18 @@ def test_estate_visits_lie_inside_both_windows_without_double_booking(
     hours = (8 * 3600.0, 20 * 3600.0)
     homes = case.demand.set_index("household_id")["availability"]
     weeks = estate.volunteers.set_index("volunteer_id")["availability"]
-    for row in plan.visits.itertuples(index=False):
-        start, end = parse_clock(row.start), parse_clock(row.end)
+    for row in plan.visits.to_dict("records"):
+        start, end = parse_clock(row["start"]), parse_clock(row["end"])
         assert end - start == 900
-        day = date.fromisoformat(row.date).weekday()
-        home = household_windows(parse_availability(homes[row.household_id]), hours)
-        mine = day_windows(parse_weekly(weeks[row.volunteer_id]), day, hours)
+        day = date.fromisoformat(row["date"]).weekday()
+        home = household_windows(parse_availability(homes[row["household_id"]]), hours)
+        mine = day_windows(parse_weekly(weeks[row["volunteer_id"]]), day, hours)
         assert any(a <= start and end <= b for a, b in home), row
         assert any(a <= start and end <= b for a, b in mine), row
-    for _, day in plan.visits.groupby(["volunteer_id", "date"]):
+    for _, booked in plan.visits.groupby(["volunteer_id", "date"]):
         times = sorted(
-            (parse_clock(s), parse_clock(e)) for s, e in zip(day["start"], day["end"], strict=True)
+            (parse_clock(s), parse_clock(e))
+            for s, e in zip(booked["start"], booked["end"], strict=True)
         )
         assert all(e1 <= s2 for (_, e1), (s2, _) in itertools.pairwise(times))
     # Every household whose pairs all have a slot gets 4 / every_weeks visits.

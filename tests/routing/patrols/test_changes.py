@@ -52,7 +52,7 @@ def test_a_swap_changes_only_the_two_teams_patrols(rota: Rota) -> None:
     before, after = rota.assignments, swapped.assignments
     assert before[KEY].equals(after[KEY])  # the same patrols, in the same order
     moved = before.index[before["team_id"] != after["team_id"]].tolist()
-    assert moved == sorted([int(first.name), int(second.name)])
+    assert moved == sorted([int(str(first.name)), int(str(second.name))])
     assert after.at[first.name, "team_id"] == second["team_id"]
     assert after.at[second.name, "team_id"] == first["team_id"]
     teams = {first["team_id"], second["team_id"]}

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import pytest
 
 from routing.costs import CostParameters
-from routing.errors import InputError
 from routing.network import WalkingNetwork
 from routing.patrols import PatrolOptions, PatrolPlan, plan_building_routes
 from routing.patrols.towers import band_of, floor_walk
 from routing.sources import OsmExtract
+from tests.support import problem_lines
 
 OPTIONS = PatrolOptions(time_limit_s=5.0, max_solutions=200)
 
@@ -82,8 +81,6 @@ def test_a_tower_too_tall_for_one_slot_is_walked_in_bands(
 
 
 def test_unknown_buildings_are_named(network: WalkingNetwork, extract: OsmExtract) -> None:
-    with pytest.raises(InputError) as caught:
-        plan_building_routes(network, extract.buildings, ["w0", "nowhere"], slot_s=3600.0)
-    assert [str(p) for p in caught.value.problems] == [
-        "buildings::building_id: 2 unknown building id(s): w0, nowhere"
-    ]
+    assert problem_lines(
+        plan_building_routes, network, extract.buildings, ["w0", "nowhere"], slot_s=3600.0
+    ) == ["buildings::building_id: 2 unknown building id(s): w0, nowhere"]

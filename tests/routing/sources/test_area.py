@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
+import shapely
 
 from routing.errors import InputError
 from routing.sources.area import read_area
@@ -15,7 +17,7 @@ from routing.sources.area import read_area
 SQUARE_X, SQUARE_Y = (385_000, 385_400), (6_672_000, 6_672_000)
 
 
-def _feature_collection(geometries: list[dict[str, object]]) -> dict[str, object]:
+def _feature_collection(geometries: Sequence[Mapping[str, object]]) -> dict[str, object]:
     features = [{"type": "Feature", "properties": {}, "geometry": g} for g in geometries]
     return {"type": "FeatureCollection", "features": features}
 
@@ -30,7 +32,7 @@ def test_polygons_in_a_projected_crs_are_one_wgs84_area(tmp_path: Path) -> None:
     squares = gpd.GeoSeries.from_xy(SQUARE_X, SQUARE_Y, crs=32635).buffer(100, cap_style="square")
     squares.to_frame("geometry").to_file(path)
     area = read_area(path)
-    assert area.geom_type == "MultiPolygon" and len(area.geoms) == 2
+    assert isinstance(area, shapely.MultiPolygon) and len(area.geoms) == 2
     west, south, east, north = area.bounds
     assert 24 < west < east < 26 and 60 < south < north < 61
 
@@ -48,7 +50,7 @@ def test_metres_without_a_crs_are_refused_by_file_name(tmp_path: Path) -> None:
 
 
 def test_every_feature_must_be_a_polygon(tmp_path: Path) -> None:
-    point = {"type": "Point", "coordinates": [24.94, 60.17]}
+    point: dict[str, object] = {"type": "Point", "coordinates": [24.94, 60.17]}
     path = tmp_path / "area.geojson"
     path.write_text(json.dumps(_feature_collection([_square(24.93, 60.16, 0.01), point])))
     with pytest.raises(InputError, match=r"area\.geojson:2:geometry: not a polygon: Point"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,7 @@ def test_a_table_without_coordinates_is_refused(tmp_path: Path) -> None:
     assert any(p.startswith("nocoords.csv::纬度: missing required column") for p in found)
 
 
-def feature(props: dict[str, object], geometry: dict[str, object]) -> dict[str, object]:
+def feature(props: Mapping[str, object], geometry: Mapping[str, object]) -> dict[str, object]:
     return {"type": "Feature", "properties": props, "geometry": geometry}
 
 

@@ -33,8 +33,8 @@ def helsinki(
 
 @pytest.fixture(scope="session")
 def helsinki_plan(helsinki: Community) -> TerritoryPlan:
-    """A fresh plan of the demo community (2 s budget)."""
-    return helsinki.plan(TerritoryOptions(time_limit_s=2.0))
+    """A fresh plan of the demo community (the work a 2 s run is allowed, under any load)."""
+    return helsinki.plan(TerritoryOptions(time_limit_s=120.0, max_work=0.5))
 
 
 @pytest.fixture(scope="session")

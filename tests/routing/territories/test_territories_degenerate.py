@@ -20,7 +20,8 @@ from tests.routing.territories.support import (
     assert_one_band_per_building,
 )
 
-QUICK = TerritoryOptions(time_limit_s=1.0)
+# The work a 1 s run is allowed; the clock only guards, so load changes no plan.
+QUICK = TerritoryOptions(time_limit_s=120.0, max_work=0.25)
 
 
 def plan(
@@ -137,6 +138,7 @@ def test_unknown_buildings_are_an_input_error(towers: Community) -> None:
         ("piece_weight_m", float("nan")),
         ("window_teams", 1),
         ("visit_type", ""),
+        ("max_work", 0.0),
     ],
 )
 def test_options_reject_bad_values(field: str, value: object) -> None:

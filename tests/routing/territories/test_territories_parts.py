@@ -7,9 +7,9 @@ import itertools
 import numpy as np
 import pytest
 
+from routing.territories.loops import loop_tour
 from routing.territories.order import building_sequences
 from routing.territories.split import cut_sequence
-from routing.territories.tour import improve_tour, loop_tour, nearest_neighbour
 
 
 class _PerCell:
@@ -81,17 +81,6 @@ def test_loop_tour_is_exact_for_small_sets() -> None:
     assert sorted(order.tolist()) == list(range(7))
     assert loop_tour(dist, np.array([3]))[0] == 0.0
     assert loop_tour(dist, np.array([2, 5]))[0] == pytest.approx(2 * dist[2, 5])
-
-
-def test_improve_tour_shortens_a_tour_and_keeps_every_site() -> None:
-    rng = np.random.default_rng(2)
-    xy = rng.random((120, 2)) * 1000
-    dist = np.hypot(*(xy[:, None] - xy[None]).transpose(2, 0, 1))
-    start = nearest_neighbour(dist)
-    better = improve_tour(dist, start)
-    assert sorted(better.tolist()) == list(range(120))
-    length = dist[better, np.roll(better, -1)].sum()
-    assert length < 0.95 * dist[start, np.roll(start, -1)].sum()
 
 
 def test_building_sequences_are_short_open_walks() -> None:

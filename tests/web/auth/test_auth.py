@@ -117,9 +117,9 @@ def test_create_user_command(
     monkeypatch.setenv("REDVEST_PASSWORD", "long-enough-1")
     assert main(["create-user", "--db", str(db), "--username", "root", "--admin"]) == 0
     assert "admin" in capsys.readouterr().out
-    assert main(["create-user", "--db", str(db), "--username", "root"]) == 2  # taken
+    assert main(["create-user", "--db", str(db), "--username", "root"]) == 1  # taken
     monkeypatch.setenv("REDVEST_PASSWORD", "short")
-    assert main(["create-user", "--db", str(db), "--username", "other"]) == 2
+    assert main(["create-user", "--db", str(db), "--username", "other"]) == 1
     client = make_app(db).test_client()
     login(client, "root", "long-enough-1")
     assert client.get("/").status_code == 200  # an admin sees the community list

@@ -127,8 +127,9 @@ def test_bbox_without_osm_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtu
             "24.93,60.16,24.95,60.17",
         ]
     )
-    assert code == 2
-    assert "--osm" in capsys.readouterr().err
+    assert code == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("redvest import: ") and "--osm" in lines[0]
 
 
 def test_osm_import_with_bbox_clips(
@@ -409,22 +410,23 @@ def test_plan_patrols_refuses_six_routes_in_120_minute_slots(
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--slot-minutes", "5"], "--slot-minutes must be in 10..720, got 5"),
-        (["--routes", "0"], "--routes must be in 1..200, got 0"),
+        (["--slot-minutes", "5"], "slot minutes must be a whole number in 10..720, got 5"),
+        (["--routes", "0"], "routes must be a whole number in 1..200, got 0"),
         (
             ["--routes", "2", "--kind", "boat"],
-            "--kind must be one of street, checkpoints, building",
+            "kind must be one of street, checkpoints, building, got 'boat'",
         ),
-        (
-            ["--kind", "building", "--slot-minutes", "60"],
-            "--buildings ID,… goes with --kind building",
-        ),
+        (["--kind", "building", "--slot-minutes", "60"], "building ids go with kind building"),
         (
             ["--routes", "2", "--checkpoints", "x.csv"],
-            "--checkpoints FILE goes with --kind checkpoints",
+            "a checkpoints file goes with kind checkpoints",
         ),
-        ([], "street patrols need --routes K, --slot-minutes N, or both"),
-        (["--routes", "2", "--weeks", "0"], "weeks must be in 1..53"),
+        ([], "street patrols need a number of routes, slot minutes, or both"),
+        (["--routes", "2", "--weeks", "0"], "weeks must be a whole number in 1..53, got 0"),
+        (["--routes", "2", "--weeks", "x"], "argument --weeks: invalid int value: 'x'"),
+        (["--routes", "2", "--slots-per-day", "0"], "patrols per day must be a whole number"),
+        (["--routes", "2", "--time-limit", "0"], "time limit must be seconds in (0, 600], got 0"),
+        (["--routes", "2", "--seed", "-1"], "seed must be a whole number in 0..2147483647"),
         (["--slots-per-day", "3", "--slot-minutes", "400"], "runs past midnight"),
     ],
 )
@@ -436,12 +438,53 @@ def test_plan_patrols_options_out_of_range_are_one_line(
     message: str,
 ) -> None:
     args = ["plan-patrols", "--db", str(demo_db), "--out", str(tmp_path / "o"), *options]
-    assert main(args) == 2
+    assert main(args) == 1
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("redvest plan-patrols: "), captured.err
     assert message in lines[0] and "Traceback" not in captured.err + captured.out
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "message"),
+    [
+        ("plan-visits", ["--time-limit", "0"], "time limit must be seconds in (0, 600], got 0"),
+        ("plan-visits", ["--session-start", "25:00"], "session start must be a time HH:MM"),
+        (
+            "plan-visits",
+            ["--session-start", "12:00", "--session-end", "09:00"],
+            "session end must be after session start, got 12:00-09:00",
+        ),
+        ("plan-visits", ["--max-solutions", "0"], "solutions must be a whole number in 1.."),
+        ("plan-visits", ["--out"], "argument --out: expected one argument"),
+        ("plan-territories", ["--tolerance", "2"], "tolerance must be in [0, 1)"),
+        ("plan-territories", ["--teams", "0"], "expected a whole number >= 1, got '0'"),
+        ("demo", ["--time-limit", "0"], "time_limit_s must be > 0, got 0"),
+        ("form-teams", ["--size", "0"], "team size must be a whole number >= 1, got 0"),
+        ("import", ["--bbox", "1,2,3"], "expected W,S,E,N as four numbers"),
+        ("matrix", ["--community", "nowhere"], "no community 'nowhere' in this database"),
+    ],
+)
+def test_every_commands_refusals_are_one_line_and_exit_1(
+    demo_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    options: list[str],
+    message: str,
+) -> None:
+    out = ["--out", str(tmp_path / "o")] if command.startswith("plan-") else []
+    # demo rebuilds its database: never the shared one, even when the check were missing
+    db = tmp_path / "new.db" if command == "demo" else demo_db
+    before = data_digest(demo_db)
+    assert main([command, "--db", str(db), *out, *options]) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"redvest {command}: "), captured.err
+    assert message in lines[0] and "Traceback" not in captured.err + captured.out
+    assert not (tmp_path / "o").exists() and not (tmp_path / "new.db").exists()
+    assert data_digest(demo_db) == before
 
 
 def test_plan_patrols_names_unknown_towers_and_bad_checkpoint_rows(

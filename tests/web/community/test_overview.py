@@ -62,7 +62,8 @@ def test_pagination_links_walk_the_lists(client: FlaskClient) -> None:
     assert len(page2) == PAGE_SIZE and not set(page1) & set(page2)
     assert "第 26–50 条，共 483 条" in second
     # moving the buildings keeps the teams where they were, and back again
-    assert _body_rows(second, "teams") == _body_rows(first, "teams")
+    team_rows = _body_rows(first, "teams")
+    assert len(team_rows) == PAGE_SIZE and _body_rows(second, "teams") == team_rows
     back = client.get(_links(second)["buildings-prev"]).get_data(as_text=True)
     assert _body_rows(back, "buildings") == page1
     last = client.get(links["buildings-last"]).get_data(as_text=True)
@@ -116,7 +117,8 @@ def test_search_finds_a_team_and_keeps_the_query_in_page_links(client: FlaskClie
     nxt = _links(wide)["teams-next"]
     assert "q=t0" in nxt and "team_page=2" in nxt
     page2 = client.get(nxt).get_data(as_text=True)
-    assert all("<td>T0" in r for r in _body_rows(page2, "teams"))
+    second = _body_rows(page2, "teams")
+    assert len(second) == 25 and all("<td>T0" in r for r in second)
     assert "第 26–50 条，共 99 条" in page2
 
 
@@ -141,7 +143,8 @@ def test_the_team_column_counts_members(
     building_header = re.findall(r"<th>(.*?)</th>", _table(html, "buildings").split("</thead>")[0])
     assert building_header[6] == residents
     # the member count is what the column says: the demo's teams have three members
-    assert all('<td class="num">3</td>' in r for r in _body_rows(html, "teams"))
+    first = _body_rows(html, "teams")
+    assert len(first) == 25 and all('<td class="num">3</td>' in r for r in first)
 
 
 def test_figures_and_the_plan_balance_match_the_plan_page(

@@ -112,7 +112,7 @@ def phone_of(app: Flask, team: str) -> tuple[FlaskClient, str, list[int]]:
     coordinator = app.test_client()
     path = make_link((coordinator, login(coordinator, DEMO_USER, DEMO_PASSWORD)), team)
     phone = app.test_client()
-    return phone, path, [int(s["id"]) for s in stops(phone, path)]  # type: ignore[call-overload]
+    return phone, path, [int(s["id"]) for s in stops(phone, path)]
 
 
 def post_visit(phone: FlaskClient, path: str, stop: int, key: str, **fields: object) -> int:

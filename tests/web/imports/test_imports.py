@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from tests.web.conftest import login, make_app
 from tests.web.support import community_session, data_digest
-from tests.web.uploads import import_files, post_import, table_rows
+from tests.web.uploads import Upload, import_files, post_import, table_rows
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
 
@@ -26,11 +26,10 @@ def test_one_bad_row_stores_nothing_and_the_page_lists_the_problem(demo_copy: Pa
     before = data_digest(demo_copy, jobs=False)
     bad = BAD / "volunteers_duplicate_id.csv"
     state, page = import_files(client, token, {"volunteers": (bad, "志愿者.csv")})
-    assert state["status"] == "done" and state["result"]["stored"] is False
-    # Structured through the job: file, row, field, message.
-    assert {"file": "志愿者.csv", "row": 4, "field": "编号"}.items() <= state["result"]["problems"][
-        0
-    ].items()
+    # A failed job that keeps its problems as records: file, row, field, message.
+    assert state["status"] == "failed" and state["result"] == {}
+    assert {"file": "志愿者.csv", "row": 4, "field": "编号"}.items() <= state["problems"][0].items()
+    assert "志愿者.csv" in state["error"]
     rows = table_rows(page)
     assert [
         "志愿者.csv",
@@ -53,7 +52,7 @@ def test_bad_file_among_good_ones_stores_none_of_them(demo_copy: Path) -> None:
             "households": (BAD / "households_bad_values.csv", "households.csv"),
         },
     )
-    assert state["result"]["stored"] is False
+    assert state["status"] == "failed"
     assert "households.csv" in {row[0] for row in table_rows(page)}
     assert data_digest(demo_copy, jobs=False) == before
 
@@ -61,7 +60,7 @@ def test_bad_file_among_good_ones_stores_none_of_them(demo_copy: Path) -> None:
 def test_good_files_are_stored_by_the_job(empty_db: Path) -> None:
     client = make_app(empty_db).test_client()
     token = login(client, "coord")
-    files = {
+    files: dict[str, Upload] = {
         "buildings": (GOOD / "buildings.geojson", "buildings.geojson"),
         "households": (GOOD / "households_zh_utf8bom.csv", "households.csv"),
         "volunteers": (GOOD / "volunteers.csv", "volunteers.csv"),

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from routing.errors import InputError, Problem
 from tests.web.conftest import login, make_app
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.jobs.queue import TASKS, ThreadJobQueue
@@ -100,6 +101,35 @@ def test_failing_task_is_recorded_and_orphans_are_closed(demo_copy: Path) -> Non
         queue.shutdown()
     finally:
         del TASKS["boom"]
+
+
+def test_input_problems_fail_the_job_and_stay_records(demo_copy: Path) -> None:
+    problems = [
+        Problem("点位.csv", 3, "时段", "bad hours '9点' (expected HH:MM-HH:MM)"),
+        Problem("rota", None, "rest_days", "week 2: too few teams"),
+    ]
+
+    def refuse(*_args: object) -> dict[str, Any]:
+        raise InputError(problems, omitted=4)
+
+    TASKS["refuse"] = refuse
+    try:
+        engine = open_engine(demo_copy)
+        queue = ThreadJobQueue(session_factory(engine), workers=1)
+        job_id = queue.submit(1, "refuse", {})
+        seen = _wait(lambda: queue.state(job_id).to_json(), lambda s: s["finished"])  # type: ignore[union-attr]
+        queue.shutdown()
+    finally:
+        del TASKS["refuse"]
+    state = seen[-1]
+    assert state["status"] == "failed" and state["result"] == {}
+    assert state["problems"] == [
+        {"file": "点位.csv", "row": 3, "field": "时段",
+         "message": "bad hours '9点' (expected HH:MM-HH:MM)"},
+        {"file": "rota", "row": None, "field": "rest_days", "message": "week 2: too few teams"},
+    ]  # fmt: skip
+    assert state["omitted"] == 4
+    assert state["error"].startswith("6 problem(s): 点位.csv:3:时段: bad hours")
 
 
 def test_jobs_of_another_community_are_hidden(accounts_db: Path) -> None:

@@ -20,7 +20,7 @@ from tests.web.pdf.test_pdf import poppler
 from web.db import sessions
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.field.routes import stops_of
-from web.pdf.team_sheet import QR_ERROR, floor_text, team_sheet_pdf
+from web.pdf.team_sheet import QR_ERROR, team_sheet_pdf
 from web.pdf.text import Lang
 from web.plans import latest_plan
 from web.storage.models import Community, Household
@@ -113,7 +113,10 @@ def stored_stops(app: Flask, team: str) -> Sequence[Any]:
 
 
 def headings(stops: Sequence[Any]) -> set[str]:
-    return {f"{s.label} {floor_text(s.floor)}" for s in stops}
+    """The sheet's building-and-floor headings, spelt here as the sheet should print them."""
+    return {
+        f"{s.label} {s.floor}层" if s.floor > 0 else f"{s.label} 地下{-s.floor}层" for s in stops
+    }
 
 
 def test_sheet_holds_the_teams_doors_its_link_and_embedded_fonts(

@@ -7,10 +7,11 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from routing.costs import CostParameters, building_matrix
 from routing.territories.metrics import area_loops
+from tests.web.support import community_session
 from web.cli import main
 from web.storage import frames
 from web.storage.engine import open_engine, session_factory
@@ -24,7 +25,7 @@ DATA = Path(__file__).resolve().parents[3] / "data"
 def test_matrix_command_stores_the_matrix(demo_copy: Path) -> None:
     engine = open_engine(demo_copy)
     with session_factory(engine)() as session:
-        session.execute(BuildingMatrixRecord.__table__.delete())
+        session.execute(delete(BuildingMatrixRecord))
         session.commit()
     assert main(["matrix", "--db", str(demo_copy)]) == 0
     with session_factory(engine)() as session:
@@ -45,10 +46,7 @@ def test_matrix_command_stores_the_matrix(demo_copy: Path) -> None:
 
 
 def test_the_planner_reuses_the_stored_matrix(demo_copy: Path) -> None:
-    engine = open_engine(demo_copy)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_copy) as (session, community):
         true = stored_matrix(session, community)
         assert true is not None  # `redvest demo` stored it
         # Ten times the distances under the same key: a planner that recomputed the
@@ -60,7 +58,6 @@ def test_the_planner_reuses_the_stored_matrix(demo_copy: Path) -> None:
         request = PlanRequest(time_limit_s=1.0, fresh=True, teams=10)
         plan, _record = plan_territories(session, community, request)
         buildings = frames.load_buildings(session, community)
-    engine.dispose()
     a = plan.household_assignment()
     teams = [t.team_id for t in plan.teams]
     loops = np.array([t.loop_m for t in plan.teams])
@@ -69,20 +66,14 @@ def test_the_planner_reuses_the_stored_matrix(demo_copy: Path) -> None:
 
 
 def test_a_reimport_of_the_map_drops_the_matrix(demo_copy: Path) -> None:
-    engine = open_engine(demo_copy)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_copy) as (session, community):
         assert stored_matrix(session, community) is not None
         name = community.name
     pbf = DATA / "osm" / "helsinki.osm.pbf"
     assert main(["import", "--db", str(demo_copy), "--community", name, "--osm", str(pbf)]) == 0
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, name)
-        assert community is not None
+    with community_session(demo_copy, name) as (session, community):
         assert session.scalar(select(BuildingMatrixRecord)) is None
         assert stored_matrix(session, community) is None
-    engine.dispose()
 
 
 def test_a_changed_building_no_longer_matches_the_stored_key(demo_copy: Path) -> None:

@@ -22,7 +22,7 @@ def test_page_forms_teams_and_moves_a_member(demo_copy: Path) -> None:
     with community_session(demo_copy) as (session, community):
         volunteers = frames.load_volunteers(session, community)
         assert set(volunteers["team_id"].value_counts()) == {3}
-        member = session.scalars(frames.select(frames.Volunteer).limit(1)).one()  # type: ignore[attr-defined]
+        member = session.scalars(frames.select(frames.Volunteer).limit(1)).one()
         member_id = member.id
     moved = client.post(
         f"/communities/1/volunteers/{member_id}/team",

@@ -11,25 +11,22 @@ import pytest
 from routing.costs import CostParameters, building_matrix
 from routing.territories.metrics import area_loops, plan_metrics
 from tests.web.conftest import login, make_app
+from tests.web.support import community_session
 from web.cli import main
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.plans import latest_plan, load_assignment
 from web.storage import frames
-from web.storage.engine import open_engine, session_factory
 from web.storage.network import load_network
 from web.territory import operations, service
 
 
 def test_a_manual_move_stores_the_metrics_a_fresh_computation_gives(demo_copy: Path) -> None:
-    engine = open_engine(demo_copy)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_copy) as (session, community):
         parent = latest_plan(session, community)
         assert parent is not None
         before = load_assignment(session, parent)
         # the band of the team with the most buildings goes to a team without one there
-        giver = before.groupby("team_id")["building_id"].nunique().idxmax()
+        giver = str(before.groupby("team_id")["building_id"].nunique().idxmax())
         building = before.loc[before["team_id"] == giver, "building_id"].iloc[0]
         there = set(before.loc[before["building_id"] == building, "team_id"])
         taker = next(t for t in sorted(set(before["team_id"])) if t not in there)
@@ -51,7 +48,6 @@ def test_a_manual_move_stores_the_metrics_a_fresh_computation_gives(demo_copy: P
             previous=previous,
         )
         page = service.plan_view(session, community, record).balance
-    engine.dispose()
     assert stored == dataclasses.asdict(fresh)
     old = json.loads(parent.metrics)
     moved = int(((before["team_id"] == giver) & (before["building_id"] == building)).sum())
@@ -65,14 +61,10 @@ def test_the_web_downloads_are_the_command_line_files(demo_copy: Path, tmp_path:
     out = tmp_path / "out"
     args = ["plan-territories", "--db", str(demo_copy), "--out", str(out), "--time-limit", "1"]
     assert main([*args, "--fresh", "--teams", "20"]) == 0
-    engine = open_engine(demo_copy)
-    with session_factory(engine)() as session:
-        community = frames.find_community(session, None)
-        assert community is not None
+    with community_session(demo_copy) as (session, community):
         record = latest_plan(session, community)
         assert record is not None
         plan_id = record.id
-    engine.dispose()
     client = make_app(demo_copy).test_client()
     login(client, DEMO_USER, DEMO_PASSWORD)
     csv = client.get(f"/communities/1/plans/{plan_id}/territories.csv").get_data(as_text=True)

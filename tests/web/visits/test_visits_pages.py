@@ -16,7 +16,7 @@ from tests.web.support import community_session, wait_job
 from web.cli import DEMO_COMMUNITY
 from web.demo import DEMO_PASSWORD, DEMO_USER
 from web.storage import frames
-from web.visits.tasks import VisitRequest
+from web.visits.operations import VisitRequest
 
 HEADER = "team_id,session,seq,household_id,building_id,floor,unit,arrival,departure"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import icalendar
@@ -15,7 +16,8 @@ from routing.errors import InputError
 from routing.patrols import SlotTooShortError
 from tests.web.support import community_session
 from web.cli import main
-from web.patrol_export import PatrolExport, export_patrols
+from web.patrols.export import PatrolExport, export_patrols
+from web.patrols.operations import PatrolRequest
 from web.storage import frames
 
 MONDAY = dt.date(2026, 3, 2)
@@ -35,8 +37,8 @@ def test_export_writes_routes_rota_and_pdfs(demo_db: Path, tmp_path: Path) -> No
     edges, buildings, teams = stored(demo_db)
     out = tmp_path / "patrols"
     done = export_patrols(
-        edges, buildings, teams, out, routes=3, weeks=1, time_limit_s=2,
-        start_date=dt.date(2026, 3, 2), max_checkpoints=5,
+        edges, buildings, teams, out,
+        PatrolRequest(routes=3, weeks=1, time_limit_s=2, start_date=MONDAY, max_checkpoints=5),
     )  # fmt: skip
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
@@ -63,7 +65,7 @@ def test_export_writes_routes_rota_and_pdfs(demo_db: Path, tmp_path: Path) -> No
 def test_no_teams_is_an_input_error(demo_db: Path, tmp_path: Path) -> None:
     edges, buildings, _ = stored(demo_db)
     with pytest.raises(InputError, match="no teams"):
-        export_patrols(edges, buildings, [], tmp_path, routes=2)
+        export_patrols(edges, buildings, [], tmp_path, PatrolRequest(routes=2))
 
 
 def test_an_area_in_metres_without_a_crs_is_refused_by_the_patrol_command(
@@ -91,7 +93,12 @@ def test_an_area_in_metres_without_a_crs_is_refused_by_the_patrol_command(
 
 
 # One solution per route search (the dynamic programme's split): plans that repeat.
-REPEATABLE = {"time_limit_s": 30.0, "max_solutions": 1, "weeks": 1, "start_date": MONDAY}
+REPEATABLE: dict[str, Any] = {
+    "time_limit_s": 30.0,
+    "max_solutions": 1,
+    "weeks": 1,
+    "start_date": MONDAY,
+}
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +106,9 @@ def in_slots(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> PatrolE
     """Street routes of the demo, each fitting a 120-minute slot (the fewest that do)."""
     edges, buildings, teams = stored(demo_db)
     out = tmp_path_factory.mktemp("slots")
-    return export_patrols(edges, buildings, teams, out, slot_minutes=120, **REPEATABLE)
+    return export_patrols(
+        edges, buildings, teams, out, PatrolRequest(slot_minutes=120, **REPEATABLE)
+    )
 
 
 @pytest.mark.slow
@@ -126,7 +135,8 @@ def test_six_routes_in_120_minutes_are_refused_with_the_count_that_fits(
 ) -> None:
     edges, buildings, teams = stored(demo_db)
     with pytest.raises(SlotTooShortError) as caught:
-        export_patrols(edges, buildings, teams, tmp_path, routes=6, slot_minutes=120, **REPEATABLE)
+        request = PatrolRequest(routes=6, slot_minutes=120, **REPEATABLE)
+        export_patrols(edges, buildings, teams, tmp_path, request)
     error = caught.value
     fits = len(in_slots.plan.routes)
     assert error.routes == 6 and error.suggested == fits and error.over_s > 0
@@ -151,10 +161,8 @@ def test_checkpoint_patrols_visit_points_inside_their_hours(demo_db: Path, tmp_p
     edges, buildings, teams = stored(demo_db)
     points = tmp_path / "点位.csv"
     points.write_text(CHECKPOINTS, encoding="utf-8")
-    done = export_patrols(
-        edges, buildings, teams, tmp_path / "out", kind="checkpoints", checkpoints=points,
-        slot_minutes=60, **REPEATABLE,
-    )  # fmt: skip
+    request = PatrolRequest(kind="checkpoints", checkpoints=points, slot_minutes=60, **REPEATABLE)
+    done = export_patrols(edges, buildings, teams, tmp_path / "out", request)
     plan = done.plan
     frame = plan.checkpoints.set_index("checkpoint_id")
     assert sorted(frame.index) == ["B1", "V1", "V2", "W1", "W2", "W3"]
@@ -181,10 +189,10 @@ def test_checkpoint_patrols_visit_points_inside_their_hours(demo_db: Path, tmp_p
 def test_building_patrols_check_every_floor_once(demo_db: Path, tmp_path: Path) -> None:
     edges, buildings, teams = stored(demo_db)
     towers = buildings.sort_values(["levels", "building_id"]).tail(3)
-    done = export_patrols(
-        edges, buildings, teams, tmp_path, kind="building",
-        building_ids=towers["building_id"].tolist(), slot_minutes=45, **REPEATABLE,
-    )  # fmt: skip
+    request = PatrolRequest(
+        kind="building", buildings=tuple(towers["building_id"]), slot_minutes=45, **REPEATABLE
+    )
+    done = export_patrols(edges, buildings, teams, tmp_path, request)
     floors = sorted(c for r in done.plan.routes for c in r.checkpoints)
     expected = sorted(
         f"{b}:{f}"
@@ -200,16 +208,18 @@ def test_building_patrols_check_every_floor_once(demo_db: Path, tmp_path: Path) 
 
 
 def test_bad_patrol_options_are_refused_before_planning(demo_db: Path, tmp_path: Path) -> None:
-    edges, buildings, teams = stored(demo_db)
-    for options, message in [
-        ({"routes": None}, "need --routes K, --slot-minutes N, or both"),
-        ({"routes": 2, "slot_minutes": 5}, "--slot-minutes must be in 10..720"),
-        ({"kind": "building", "routes": 2}, "--buildings"),
-        ({"kind": "checkpoints"}, "--checkpoints FILE"),
-        ({"kind": "river", "routes": 2}, "--kind must be one of"),
-    ]:
+    refused: list[tuple[dict[str, Any], str]] = [
+        ({"routes": None}, "need a number of routes, slot minutes, or both"),
+        ({"routes": 2, "slot_minutes": 5}, "slot minutes must be a whole number in 10..720, got 5"),
+        ({"kind": "building", "routes": 2}, "building ids go with kind building"),
+        ({"kind": "checkpoints"}, "a checkpoints file goes with kind checkpoints"),
+        ({"kind": "river", "routes": 2}, "kind must be one of street, checkpoints, building"),
+        ({"routes": 2, "weeks": 0}, "weeks must be a whole number in 1..53, got 0"),
+    ]
+    for options, message in refused:
         with pytest.raises(ValueError, match=message):
-            export_patrols(edges, buildings, teams, tmp_path, **options)
+            PatrolRequest(**options)
+    edges, buildings, teams = stored(demo_db)
+    request = PatrolRequest(kind="building", buildings=("nowhere",), slot_minutes=60)
     with pytest.raises(InputError, match="unknown building id"):
-        export_patrols(edges, buildings, teams, tmp_path, kind="building",
-                       building_ids=["nowhere"], slot_minutes=60)  # fmt: skip
+        export_patrols(edges, buildings, teams, tmp_path, request)

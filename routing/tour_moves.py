@@ -1,32 +1,19 @@
-"""Iterated 2-opt / Or-opt on one tour: the polish OR-Tools' guided local search lacks.
+"""The compiled moves of the tour engine (``routing.tour``): 2-opt, Or-opt, kicks, descent.
 
-On plain tours of 150-200 stops, OR-Tools' guided local search makes every improvement
-in its first 0.3 s and then none for the rest of a 5-15 s budget (measured on TSPLIB
-ch150), and restarting its descent from a perturbed tour costs about 0.2 s a time. This
-module spends the rest of the budget on a classic iterated local search: a segment-local
-double-bridge kick, then a first-improvement descent with 2-opt and Or-opt moves over
-each stop's nearest neighbours, re-examining only stops next to a change ("don't look
-bits"); a kicked tour is kept when it is no longer than the current one. Path costs
-come from prefix sums in both directions, so asymmetric matrices (stairs up against
-down) are handled exactly, reversed segments included. The kicks and descents are
-compiled with numba (about 30,000 kicks/s on ch150; pure Python made 1,000).
+A path ``p`` is held with each node's position ``pos`` and prefix sums of its arc costs
+forwards (``fw``) and backwards (``bw``), so the cost of a reversed segment is exact on
+asymmetric matrices. ``near`` lists each node's nearest neighbours, the only nodes a
+move may link it to.
 """
 
 from __future__ import annotations
 
-import itertools
-import time
-from dataclasses import dataclass
-
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.visits.budget import Budget
-from routing.visits.jit import compiled
+from routing.jit import compiled
 
 IntArray = NDArray[np.int64]
-# Nearest neighbours a move may connect a stop to; 8-10 is the usual trade-off.
-NEIGHBOURS = 10
 # Longest segment Or-opt moves, and the span of a local double-bridge kick (on TSPLIB
 # ch150 and kroA200 at 4 s, spans of 15 and 30 stalled at +0.2-0.4 %, 60 reached the
 # optimum with every seed tried).
@@ -34,80 +21,13 @@ SEGMENT = 3
 KICK_SPAN = 60
 
 
-@dataclass(frozen=True)
-class Polished:
-    """A polished path and what it cost to get there."""
-
-    path: tuple[int, ...]
-    cost: int
-    kicks: int
-
-
-def polish_path(
-    travel: NDArray[np.int64],
-    path: list[int] | tuple[int, ...],
-    *,
-    deadline: float,
-    seed: int = 0,
-    max_kicks: int | None = None,
-) -> Polished:
-    """Shorten a path whose first and last nodes stay in place (a tour: same node).
-
-    Parameters
-    ----------
-    travel : ndarray of int, shape (n, n)
-        Arc costs.
-    path : sequence of int
-        Start node, the stops in order, end node.
-    deadline : float
-        ``time.time()`` at which to stop kicking.
-    seed : int
-        Seed of the kicks: the same seed and kick budget give the same path.
-    max_kicks : int, optional
-        Stop after this many kicks (a work budget that, unlike the clock, repeats).
-
-    Returns
-    -------
-    Polished
-        The best path found (never longer than ``path``), its cost, kicks made.
-    """
-    nodes = list(path)
-    if len(nodes) < 5:
-        return Polished(tuple(nodes), path_cost(travel, nodes), 0)
-    d = np.ascontiguousarray(travel, dtype=np.int64)
-    closeness = d + d.T
-    np.fill_diagonal(closeness, np.iinfo(np.int64).max)
-    k = min(NEIGHBOURS, len(d) - 1)
-    near = np.ascontiguousarray(np.argsort(closeness, axis=1, kind="stable")[:, :k])
-    p = np.array(nodes, dtype=np.int64)
-    pos = np.zeros(len(d), dtype=np.int64)
-    fw, bw = np.zeros(len(p), dtype=np.int64), np.zeros(len(p), dtype=np.int64)
-    _reset(d, p, pos, fw, bw)
-    _descend(d, near, p, pos, fw, bw, p[1:-1].copy())
-    best = p.copy()
-    _seed(seed)
-    budget, done, per = Budget(deadline, max_kicks), 0, 1e-4
-    while budget.left(done):
-        units = budget.step(done, per)
-        began = time.perf_counter()
-        _kicks(d, near, p, pos, fw, bw, best, units)
-        per = (time.perf_counter() - began) / max(units, 1)
-        done += units
-    return Polished(tuple(int(v) for v in best), path_cost(travel, best.tolist()), done)
-
-
-def path_cost(travel: NDArray[np.int64], nodes: list[int] | tuple[int, ...]) -> int:
-    """The cost of walking ``nodes`` in order."""
-    return int(sum(int(travel[a, b]) for a, b in itertools.pairwise(nodes)))
-
-
 @compiled
-def _seed(seed: int) -> None:
+def seed_kicks(seed: int) -> None:
     np.random.seed(seed)
 
 
 @compiled
-def _reset(d: IntArray, p: IntArray, pos: IntArray, fw: IntArray, bw: IntArray) -> None:
+def reset(d: IntArray, p: IntArray, pos: IntArray, fw: IntArray, bw: IntArray) -> None:
     """Positions and prefix sums (forward and backward) of path ``p``."""
     for k in range(len(p)):
         pos[p[k]] = k  # a tour's depot: its last position
@@ -118,7 +38,7 @@ def _reset(d: IntArray, p: IntArray, pos: IntArray, fw: IntArray, bw: IntArray) 
 
 
 @compiled
-def _kicks(
+def iterate_kicks(
     d: IntArray,
     near: IntArray,
     p: IntArray,
@@ -133,13 +53,13 @@ def _kicks(
     last = len(p) - 1
     for _ in range(count):
         saved, saved_cost = p.copy(), fw[last]
-        _descend(d, near, p, pos, fw, bw, _kick(d, p, pos, fw, bw))
+        descend(d, near, p, pos, fw, bw, _kick(d, p, pos, fw, bw))
         if fw[last] <= saved_cost:
             if fw[last] < _cost(d, best):
                 best[:] = p
         else:
             p[:] = saved
-            _reset(d, p, pos, fw, bw)
+            reset(d, p, pos, fw, bw)
 
 
 @compiled
@@ -159,13 +79,13 @@ def _kick(d: IntArray, p: IntArray, pos: IntArray, fw: IntArray, bw: IntArray) -
     cuts = np.sort(lo + np.random.choice(span + 1, 3, replace=False))
     a, b, c = cuts[0], cuts[1], cuts[2]
     p[a:c] = np.concatenate((p[b:c], p[a:b]))
-    _reset(d, p, pos, fw, bw)
+    reset(d, p, pos, fw, bw)
     seams = np.array([a - 1, a + c - b - 1, a + c - b, c - 1, a, c])
     return p[seams[(seams > 0) & (seams < last)]]
 
 
 @compiled
-def _descend(
+def descend(
     d: IntArray,
     near: IntArray,
     p: IntArray,
@@ -240,7 +160,7 @@ def _two_opt(
                 if i >= 0 and i + 1 < j <= last - 1 and _reversal(d, p, fw, bw, i, j) < 0:
                     touched[0], touched[1], touched[2], touched[3] = p[i], p[i + 1], p[j], p[j + 1]
                     p[i + 1 : j + 1] = p[i + 1 : j + 1][::-1].copy()
-                    _reset(d, p, pos, fw, bw)
+                    reset(d, p, pos, fw, bw)
                     return 4
     return 0
 
@@ -315,7 +235,7 @@ def _insertion(
                         rest = np.concatenate((p[:i], p[j + 1 :]))
                         at = x + 1 if x < i else x + 1 - (j - i + 1)
                         p[:] = np.concatenate((rest[:at], segment, rest[at:]))
-                        _reset(d, p, pos, fw, bw)
+                        reset(d, p, pos, fw, bw)
                         touched[:6] = np.array([before, after, u, v, first, end])
                         return 6
     return 0

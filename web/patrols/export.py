@@ -1,23 +1,22 @@
-"""Plan patrols for a stored community and write routes, rota and printable PDFs to a folder."""
+"""Plan a patrol from frames and write its routes, rota, calendars and printable PDFs."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry.base import BaseGeometry
 
 from routing.errors import InputError, Problem
 from routing.network import WalkingNetwork
 from routing.patrols import PatrolOptions, PatrolPlan, RotaOptions, SlotTooShortError
 from routing.patrols.calendar import write_team_calendars
-from routing.patrols.kinds import KIND_NAMES, KindName, PatrolKind, default_kind
+from routing.patrols.kinds import PatrolKind, default_kind
 from routing.patrols.planner import (
     PatrolTargets,
     SlotTimes,
@@ -30,67 +29,43 @@ from routing.patrols.rota import Rota, solve_rota
 from routing.schema import WGS84
 from routing.sources.area import read_area
 from routing.sources.checkpoints import read_checkpoints
+from routing.territories import Progress
 from web.pdf.fonts import find_cjk_font
 from web.pdf.rota_pdf import rota_pdf
 from web.pdf.route_sheet import route_sheet_pdf
 from web.pdf.text import Lang
 
+if TYPE_CHECKING:  # the request module imports this one
+    from web.patrols.operations import PatrolRequest
+
 # The phone pages of the local service; route ids only, never personal data.
 DEFAULT_BASE_URL: Final = "http://127.0.0.1:5000"
-# Building entrances printed per route sheet, the largest buildings first.
-MAX_CHECKPOINTS: Final = 20
 # Teams listed on a route sheet (those who walk it most often in the rota).
 SHEET_TEAMS: Final = 4
-MAX_ROUTES: Final = 200
-SLOT_MINUTES: Final = (10, 720)
 CALENDARS: Final = "calendars"  # folder of the teams' .ics files, beside the contract files
 
 
 @dataclass(frozen=True)
-class PatrolSpec:
-    """Which patrol to plan: its kind, targets, route count and slot length.
+class Sheets:
+    """What the printed sheets say beyond the plan: a title and where their QR codes lead.
 
     Attributes
     ----------
-    kind : {"street", "checkpoints", "building"}
-        The patrol kind.
-    routes : int or None
-        Number of routes (1..200); None = the fewest that fit ``slot_minutes`` (which
-        checkpoint and building patrols default to the rota's slot length).
-    slot_minutes : int or None
-        Minutes a patrol may take (10..720); None = streets of any length, the rota's
-        slot for the other kinds.
-    checkpoints : Path or None
-        Checkpoint patrols: the file of points.
-    buildings : tuple of str
-        Building patrols: the towers' building ids.
+    title : str
+        Printed on every page, e.g. the community's name.
+    base_url : str
+        Base of the QR codes' links, ``{base_url}/r/<export_key>/<route_id>``.
+    export_key : str
+        The web service's unguessable key of this export, under which it serves the
+        routes' phone pages; "" prints ``{base_url}/r/<route_id>``.
     """
 
-    kind: KindName = "street"
-    routes: int | None = None
-    slot_minutes: int | None = None
-    checkpoints: Path | None = None
-    buildings: tuple[str, ...] = field(default_factory=tuple)
+    title: str = ""
+    base_url: str = DEFAULT_BASE_URL
+    export_key: str = ""
 
-    def __post_init__(self) -> None:
-        if self.kind not in KIND_NAMES:
-            raise ValueError(f"--kind must be one of {', '.join(KIND_NAMES)}, got {self.kind!r}")
-        if self.routes is not None and not 1 <= self.routes <= MAX_ROUTES:
-            raise ValueError(f"--routes must be in 1..{MAX_ROUTES}, got {self.routes}")
-        low, high = SLOT_MINUTES
-        if self.slot_minutes is not None and not low <= self.slot_minutes <= high:
-            raise ValueError(f"--slot-minutes must be in {low}..{high}, got {self.slot_minutes}")
-        if self.kind == "street" and self.routes is None and self.slot_minutes is None:
-            raise ValueError("street patrols need --routes K, --slot-minutes N, or both")
-        if (self.kind == "checkpoints") != (self.checkpoints is not None):
-            raise ValueError("--checkpoints FILE goes with --kind checkpoints (and it needs one)")
-        if (self.kind == "building") != bool(self.buildings):
-            raise ValueError("--buildings ID,… goes with --kind building (and it needs them)")
 
-    @property
-    def slot_s(self) -> float | None:
-        """The slot length in seconds, when given."""
-        return None if self.slot_minutes is None else 60.0 * self.slot_minutes
+DEFAULT_SHEETS: Final = Sheets()
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,26 +92,11 @@ def export_patrols(
     buildings: gpd.GeoDataFrame,
     team_ids: Sequence[str],
     out_dir: str | Path,
+    request: PatrolRequest,
+    sheets: Sheets = DEFAULT_SHEETS,
     *,
-    routes: int | None = None,
-    weeks: int = 4,
-    slots_per_day: int = 2,
-    lang: Lang = "zh",
-    time_limit_s: float = 10.0,
-    seed: int = 0,
-    area: str | Path | BaseGeometry | None = None,
-    start: tuple[float, float] | None = None,
-    start_date: dt.date | None = None,
-    base_url: str = DEFAULT_BASE_URL,
-    title: str = "",
-    max_checkpoints: int = MAX_CHECKPOINTS,
-    export_key: str = "",
-    kind: KindName = "street",
-    slot_minutes: int | None = None,
-    checkpoints: str | Path | None = None,
-    building_ids: Sequence[str] = (),
     patrol_kind: PatrolKind | None = None,
-    max_solutions: int | None = None,
+    progress: Progress | None = None,
 ) -> PatrolExport:
     """Plan the routes of a patrol kind, build the rota and write everything.
 
@@ -165,46 +125,15 @@ def export_patrols(
         Teams of the rota.
     out_dir : str or Path
         Folder for the files (created if missing).
-    routes : int, optional
-        Number of routes K; optional with ``slot_minutes`` and for checkpoint and
-        building patrols (the fewest that fit the slot).
-    weeks, slots_per_day : int
-        Length of the rota and patrols per day per route.
-    lang : {"zh", "en"}
-        Language of the PDFs.
-    time_limit_s : float
-        Budget of the route split and, separately, of the rota.
-    seed : int
-        Seed of the solvers.
-    area : str, Path or shapely geometry, optional
-        Polygon (WGS84) or a GeoJSON/GeoPackage/Shapefile of polygons: only its streets.
-    start : (float, float), optional
-        ``(lon, lat)`` where routes start and end; default the centre of the streets.
-    start_date : datetime.date, optional
-        First day of the rota; default next Monday.
-    base_url : str
-        Base of the QR codes' links, ``{base_url}/r/<export_key>/<route_id>``.
-    title : str
-        Printed on every page, e.g. the community's name.
-    max_checkpoints : int
-        Checkpoints per route sheet.
-    export_key : str
-        The web service's unguessable key of this export, under which it serves the
-        routes' phone pages; "" (the command line) prints ``{base_url}/r/<route_id>``.
-    kind : {"street", "checkpoints", "building"}
-        The patrol kind (see ``PatrolSpec``).
-    slot_minutes : int, optional
-        Longest patrol; the rota's slots last that long from their usual starts.
-    checkpoints : str or Path, optional
-        Checkpoint patrols: the file of points (``routing.sources.checkpoints``).
-    building_ids : sequence of str
-        Building patrols: the towers.
+    request : PatrolRequest
+        The kind and its targets, the rota, the solvers' budget, the language.
+    sheets : Sheets
+        Title and QR-code links of the printed sheets.
     patrol_kind : PatrolKind, optional
         The kind's configuration (checklist, times, frequency); default
-        ``default_kind(kind, lang)``.
-    max_solutions : int, optional
-        Work budget of each route search (``PatrolOptions.max_solutions``): plans that
-        repeat on any machine; None = the time limit only.
+        ``default_kind(request.kind, request.lang)``.
+    progress : callable(fraction, message), optional
+        Called between the steps and before each route sheet.
 
     Returns
     -------
@@ -219,29 +148,27 @@ def export_patrols(
     SlotTooShortError
         ``routes`` routes cannot fit ``slot_minutes`` (a ValueError: by how much, and
         the count that fits).
-    ValueError
-        Options out of range (see ``PatrolSpec``).
     """
-    paths = Path(checkpoints) if checkpoints is not None else None
-    spec = PatrolSpec(kind, routes, slot_minutes, paths, tuple(building_ids))
+    report = progress or _quiet
     if not team_ids:
         hint = "import a roster with 队伍, or form teams (the teams page or redvest form-teams)"
         raise InputError([Problem("teams", None, None, f"no teams: {hint}")])
+    lang, title = request.lang, sheets.title
     font = find_cjk_font()  # fail before solving when the font is missing
-    slots = slot_times(slots_per_day, spec.slot_s)
+    slots = slot_times(request.slots_per_day, request.slot_s)
     rota_options = RotaOptions(  # checked before the routes are planned
-        weeks=weeks, slots_per_day=slots_per_day, slot_labels=slots.labels,
-        time_limit_s=time_limit_s, seed=seed,
+        weeks=request.weeks, slots_per_day=request.slots_per_day, slot_labels=slots.labels,
+        time_limit_s=request.time_limit_s, seed=request.seed,
     )  # fmt: skip
     network = WalkingNetwork.from_edges(edges)
-    config = patrol_kind if patrol_kind is not None else default_kind(spec.kind, lang)
-    options = PatrolOptions(time_limit_s=time_limit_s, max_solutions=max_solutions, seed=seed)
-    plan = _plan(network, buildings, spec, config, slots, area, start, lang, max_checkpoints,
-                 options)  # fmt: skip
+    config = patrol_kind if patrol_kind is not None else default_kind(request.kind, lang)
+    report(0.05, "planning patrols")
+    plan = _plan(network, buildings, request, config, slots)
+    report(0.5, "planning the rota")
     rota = solve_rota(
         [r.route_id for r in plan.routes],
         team_ids,
-        start_date or _next_monday(dt.date.today()),
+        request.start_date or _next_monday(dt.date.today()),
         rota_options,
         demands=route_demands(plan),
     )
@@ -249,6 +176,7 @@ def export_patrols(
         raise InputError(
             [Problem("rota", None, c.rule, _where(c.week) + c.message) for c in rota.conflicts]
         )
+    report(0.7, "writing files")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = [
@@ -260,20 +188,21 @@ def export_patrols(
         rota_pdf(rota, out / "rota.pdf", lang=lang, title=title, font=font, kind_labels=labels)
     )
     teams, slot_of = sheet_teams(rota), slot_labels_of(plan, slots)
-    for route in plan.routes:
+    for done, route in enumerate(plan.routes):
+        report(0.7 + 0.25 * done / len(plan.routes), "writing files")
         files.append(
             route_sheet_pdf(
                 plan,
                 route.route_id,
                 out / f"route_{route.route_id}.pdf",
-                base_url=base_url,
+                base_url=sheets.base_url,
                 team=teams.get(route.route_id, ""),
                 buildings=buildings.geometry,
                 streets=network.edges.geometry,
                 lang=lang,
                 title=title,
                 font=font,
-                export_key=export_key,
+                export_key=sheets.export_key,
                 slot_label=slot_of.get(route.route_id, ""),
             )
         )
@@ -284,38 +213,40 @@ def export_patrols(
 def _plan(
     network: WalkingNetwork,
     buildings: gpd.GeoDataFrame,
-    spec: PatrolSpec,
+    request: PatrolRequest,
     config: PatrolKind,
     slots: SlotTimes,
-    area: str | Path | BaseGeometry | None,
-    start: tuple[float, float] | None,
-    lang: Lang,
-    max_checkpoints: int,
-    options: PatrolOptions,
 ) -> PatrolPlan:
     """The kind's routes; planning problems as input errors, a slot overrun as itself."""
-    if config.kind != spec.kind:
-        raise ValueError(f"the patrol kind's configuration is for {config.kind}, not {spec.kind}")
+    if config.kind != request.kind:
+        raise ValueError(
+            f"the patrol kind's configuration is for {config.kind}, not {request.kind}"
+        )
     targets = PatrolTargets(
-        area=read_area(area) if isinstance(area, str | Path) else area,
-        building_ids=spec.buildings,
+        area=read_area(request.area) if request.area is not None else None,
+        building_ids=request.buildings,
         buildings=buildings,
     )
-    if spec.kind == "street":
-        targets = replace(targets, entrances=_entrances(network, buildings, lang),
-                          max_checkpoints=max_checkpoints)  # fmt: skip
-    elif spec.checkpoints is not None:
-        points = read_checkpoints(spec.checkpoints)
-        targets = replace(targets, checkpoints=points, source=spec.checkpoints.name)
-    slot_s = spec.slot_s if spec.slot_s is not None or spec.kind == "street" else slots.length_s
+    if request.kind == "street":
+        targets = replace(targets, entrances=_entrances(network, buildings, request.lang),
+                          max_checkpoints=request.max_checkpoints)  # fmt: skip
+    elif request.checkpoints is not None:
+        points = read_checkpoints(request.checkpoints)
+        targets = replace(targets, checkpoints=points, source=request.checkpoints.name)
+    slot_s = request.slot_s
+    if slot_s is None and request.kind != "street":
+        slot_s = slots.length_s
+    options = PatrolOptions(
+        time_limit_s=request.time_limit_s, max_solutions=request.max_solutions, seed=request.seed
+    )
     try:
-        return plan_kind(network, config, targets, routes=spec.routes, slot_s=slot_s, slots=slots,
-                         start=start, options=options)  # fmt: skip
+        return plan_kind(network, config, targets, routes=request.routes, slot_s=slot_s,
+                         slots=slots, start=None, options=options)  # fmt: skip
     except (SlotTooShortError, InputError):
         raise
     except ValueError as error:
         where = {"street": "streets", "checkpoints": "checkpoints", "building": "buildings"}
-        raise InputError([Problem(where[spec.kind], None, None, str(error))]) from error
+        raise InputError([Problem(where[request.kind], None, None, str(error))]) from error
 
 
 def _entrances(
@@ -359,6 +290,10 @@ def sheet_teams(rota: Rota) -> dict[str, str]:
         more = " …" if len(teams) > SHEET_TEAMS else ""
         out[route] = ", ".join(teams[:SHEET_TEAMS]) + more
     return out
+
+
+def _quiet(fraction: float, message: str) -> None:
+    """The progress callback of an export nobody watches."""
 
 
 def _next_monday(today: dt.date) -> dt.date:

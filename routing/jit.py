@@ -1,4 +1,4 @@
-"""How the routes search is compiled with numba, and where the compiled code is kept."""
+"""How routing's numba code (the routes search, the tour engine) is compiled and kept."""
 
 from __future__ import annotations
 
@@ -11,18 +11,19 @@ import numba
 from numba import njit
 
 HERE = Path(__file__).resolve().parent
-# The modules of the compiled search. numba checks a cached function against its own
-# source file only, while functions inlined from the other modules are part of it: the
-# cache is kept in a folder named after a hash of all of them, so that editing one
-# recompiles everything that may contain it.
+# The modules of compiled code (paths under routing/). numba checks a cached function
+# against its own source file only, while functions inlined from the other modules are
+# part of it: the cache is kept in a folder named after a hash of all of them, so that
+# editing one recompiles everything that may contain it.
 SOURCES = (
     "jit.py",
-    "segments.py",
-    "moves.py",
-    "localsearch.py",
-    "ruin.py",
-    "iterate.py",
-    "polish.py",
+    "tour.py",
+    "tour_moves.py",
+    "visits/segments.py",
+    "visits/moves.py",
+    "visits/localsearch.py",
+    "visits/ruin.py",
+    "visits/iterate.py",
 )
 
 
