@@ -112,3 +112,15 @@ class ProblemCollector:
 
     def __bool__(self) -> bool:
         return bool(self.problems)
+
+
+class NotFoundError(LookupError):
+    """What the request names does not exist (a member, a link, a plan of this community)."""
+
+
+class ConflictError(RuntimeError):
+    """The request is valid but the current state refuses it (no published plan yet)."""
+
+
+class ForbiddenError(PermissionError):
+    """The user may not do this (an admin-only action)."""

@@ -8,14 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, request
 from flask_babel import get_locale
-from flask_login import current_user
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from web import db, headers, ids, jobs, links
+from web import db, errors, headers, ids, jobs, links
 from web.auth import throttle
 from web.extensions import babel, csrf, login_manager
 from web.storage.engine import database_url
@@ -82,7 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale)
     _register_blueprints(app)
-    _register_errors(app)
+    errors.init_app(app)
     app.context_processor(lambda: {"locale": str(get_locale())})
     return app
 
@@ -104,8 +101,8 @@ def _init_login(app: Flask) -> None:
     def unauthorized() -> Response | tuple[Response, int]:
         from flask import redirect, url_for
 
-        if request.path.startswith("/api/"):
-            return jsonify({"error": "log in first"}), 401
+        if errors.wants_json():
+            return errors.error_json("log in first"), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -116,30 +113,3 @@ def _register_blueprints(app: Flask) -> None:
                territory.bp, patrols.bp, patrols.phone_bp, api.bp, field.bp, field.phone_bp,
                visits.bp):  # fmt: skip
         app.register_blueprint(bp)
-
-
-def _register_errors(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def csrf_refused(error: CSRFError) -> tuple[Response | str, int]:
-        if request.path.startswith("/api/"):
-            if not current_user.is_authenticated:  # no session, so no CSRF token either
-                return jsonify({"error": "log in first"}), 401
-            return jsonify({"error": f"CSRF check failed: {error.description}"}), 400
-        return render_template("error.html", code=400, message=error.description), 400
-
-    @app.errorhandler(HTTPException)
-    def http_error(
-        error: HTTPException,
-    ) -> Response | tuple[Response | str, int] | tuple[Response | str, int, dict[str, str]]:
-        code = error.code or 500
-        if code < 400:  # routing redirects are exceptions too
-            return error.get_response()
-        if request.path.startswith("/api/"):
-            answer: Response | str = jsonify({"error": error.description})
-        else:
-            answer = render_template("error.html", code=code, message=error.description)
-        if isinstance(error, MethodNotAllowed) and error.valid_methods:
-            # RFC 9110: a 405 names the methods the resource has
-            allow = ", ".join(sorted(error.valid_methods))
-            return answer, code, {"Allow": allow}
-        return answer, code

@@ -113,16 +113,13 @@ def plan_geojson(plan_id: int) -> Response:
 def generate() -> tuple[Response, int]:
     """Start a territory job; answers 202 with the job at once."""
     found = community()
-    try:
-        values = body(PlanBody)
-        plan_request = operations.PlanRequest(
-            tolerance=values.tolerance_pct / 100.0,
-            time_limit_s=values.time_limit_s or current_app.config["PLAN_TIME_LIMIT_S"],
-            seed=values.seed,
-            fresh=values.fresh,
-        )
-    except ValueError as error:
-        return jsonify({"error": str(error)}), 400
+    values = body(PlanBody)
+    plan_request = operations.PlanRequest(
+        tolerance=values.tolerance_pct / 100.0,
+        time_limit_s=values.time_limit_s or current_app.config["PLAN_TIME_LIMIT_S"],
+        seed=values.seed,
+        fresh=values.fresh,
+    )
     return _accepted(tasks.start(get_queue(), found, plan_request))
 
 
@@ -132,12 +129,9 @@ def move(plan_id: int) -> tuple[Response, int]:
     """Move a band to another team (pinned); answers 201 with the new draft plan."""
     found = community()
     record = plan_or_404(plan_id)
-    try:
-        values = body(MoveBody)
-        move_request = operations.MoveRequest(values.building_id, values.from_team, values.to_team)
-        new = operations.move_band(get_session(), found, record, move_request)
-    except ValueError as error:
-        return jsonify({"error": str(error)}), 400
+    values = body(MoveBody)
+    move_request = operations.MoveRequest(values.building_id, values.from_team, values.to_team)
+    new = operations.move_band(get_session(), found, record, move_request)
     return jsonify(_plan_json(new)), 201
 
 
@@ -154,10 +148,7 @@ def publish_plan(plan_id: int) -> Response:
 @community_bp.get("/visits")
 def visits() -> Response:
     """The community's visit records, newest first; ``?after=<id>`` only newer ones."""
-    try:
-        after = stream.resume_point(None, request.args.get("after"))
-    except ValueError as error:
-        abort(400, str(error))
+    after = stream.resume_point(None, request.args.get("after"))
     if after is None:
         found = records.recent(get_session(), community().id, limit=1000)
     else:

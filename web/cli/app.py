@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from web.cli.common import CommandError
-from web.storage import frames
 from web.storage.engine import database_url, open_engine, session_factory
 
 DEFAULT_DB = Path("instance") / "redvest.db"
@@ -48,23 +47,15 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     import getpass
     import os
 
-    from web.auth.users import create_user, grant
+    from web.auth.operations import AccountRequest, create_account
 
     password = os.environ.get("REDVEST_PASSWORD") or getpass.getpass("password: ")
-    engine = open_engine(args.db)
-    with session_factory(engine)() as session:
-        try:
-            user = create_user(session, args.username, password, admin=args.admin)
-            if args.community:
-                community = frames.get_or_create_community(session, args.community)
-                grant(session, user, community, args.role)
-        except ValueError as error:
-            raise CommandError(str(error)) from None
-        session.commit()
-    role = (
-        "admin"
-        if args.admin
-        else (f"{args.role} of {args.community}" if args.community else "no role yet")
-    )
-    print(f"user {args.username!r} created ({role})")
+    try:
+        request = AccountRequest(args.username, password, args.admin, args.community, args.role)
+        engine = open_engine(args.db)
+        with session_factory(engine)() as session:
+            create_account(session, request)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    print(f"user {args.username!r} created ({request.describe()})")
     return 0

@@ -10,7 +10,7 @@ from typing import Any
 
 from routing.errors import InputError
 from web.cli.common import check, print_problems, progress_bar, stored_community
-from web.importer import ImportRequest, run_import
+from web.imports.operations import ImportRequest, run_import
 from web.storage import frames
 from web.storage.engine import open_engine, session_factory
 

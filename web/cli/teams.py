@@ -24,7 +24,7 @@ def add_parsers(sub: Any) -> None:
 def cmd_form_teams(args: argparse.Namespace) -> int:
     """Form teams as the teams page does (close homes, mixed skills) and store them."""
     from routing.teams import FormingOptions
-    from web.teams.service import form_automatically
+    from web.teams.operations import form_automatically
 
     options = check(lambda: FormingOptions(size=args.size, seed=args.seed))
     engine = open_engine(args.db)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from routing.errors import ForbiddenError
 from web.auth.access import sees_personal, user
 from web.auth.users import communities_of
 from web.community import bp, communities_bp
 from web.community.maps import buildings_map
+from web.community.operations import CommunityRequest, create_community
 from web.community.overview import floor_breakdown, overview, shown_plan
 from web.db import get_session
 from web.headers import csp_nonce
@@ -41,13 +42,8 @@ def index() -> Response | str:
 def create() -> Response:
     """Add a community (admins only)."""
     if not user().is_admin:
-        abort(403)
-    name = request.form.get("name", "").strip()
-    if not name or len(name) > 200:
-        flash(_("请填写社区名称（最多 200 字）"), "error")
-        return redirect(url_for(".index"))
-    created = frames.get_or_create_community(get_session(), name)
-    get_session().commit()
+        raise ForbiddenError("only admins add communities")
+    created = create_community(get_session(), CommunityRequest(request.form.get("name", "")))
     return redirect(url_for("community.show", community_id=created.id))
 
 

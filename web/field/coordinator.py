@@ -9,7 +9,6 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from flask import (
-    abort,
     current_app,
     flash,
     make_response,
@@ -25,12 +24,12 @@ from werkzeug.wrappers import Response
 
 from web.auth.access import may_edit
 from web.db import get_session, sessions
-from web.field import bp, records, stream
-from web.field.tokens import create_link, is_live, revoke
+from web.field import bp, operations, records, stream
+from web.field.tokens import is_live
 from web.links import external_url
 from web.scope import community, editor
 from web.storage import frames
-from web.storage.models import Community, FieldSettings, TeamLink, VisitRecord
+from web.storage.models import Community, TeamLink, VisitRecord
 
 _STREAMS = "redvest.field_streams"
 
@@ -54,17 +53,6 @@ def qr_svg(text: str) -> Markup:
     return Markup(svg[svg.index("<svg") :])
 
 
-def settings_of(community: Community) -> FieldSettings:
-    """The community's field settings, created (all hidden) when missing."""
-    session = get_session()
-    found = session.scalar(select(FieldSettings).where(FieldSettings.community_id == community.id))
-    if found is None:
-        found = FieldSettings(community_id=community.id, show_phone=False, show_requests=False)
-        session.add(found)
-        session.flush()
-    return found
-
-
 def _page(community: Community, new: dict[str, Any] | None = None) -> str:
     session = get_session()
     links = session.scalars(
@@ -77,7 +65,7 @@ def _page(community: Community, new: dict[str, Any] | None = None) -> str:
         new=new,
         is_live=is_live,
         teams=frames.load_team_ids(session, community),
-        settings=settings_of(community),
+        settings=operations.settings_of(session, community),
         editor=may_edit(),
         visits=records.recent(session, community.id),
     )
@@ -93,17 +81,10 @@ def manage() -> str:
 @editor
 def new_link() -> Response:
     """Make a team link and show it once, with its QR code (the token is not kept)."""
-    team = request.form.get("team_id", "")
-    if team not in frames.load_team_ids(get_session(), community()):
-        abort(400, "unknown team")
-    try:
-        token, link = create_link(
-            get_session(), community(), team, float(request.form.get("days") or 30)
-        )
-    except ValueError as error:
-        abort(400, str(error))
+    link_request = operations.LinkRequest.parse(request.form)
+    token, link = operations.make_link(get_session(), community(), link_request)
     url = external_url("team_phone.phone", token=token)
-    new = {"team": team, "url": url, "qr": qr_svg(url), "link": link, "token": token}
+    new = {"team": link.team_id, "url": url, "qr": qr_svg(url), "link": link, "token": token}
     response = make_response(_page(community(), new))
     # The raw token is on this page: no browser or proxy cache may keep it.
     response.headers["Cache-Control"] = "no-store"
@@ -114,10 +95,7 @@ def new_link() -> Response:
 @editor
 def revoke_link(link_id: int) -> Response:
     """Revoke a team link at once."""
-    link = get_session().get(TeamLink, link_id)
-    if link is None or link.community_id != community().id:
-        abort(404)
-    revoke(get_session(), link)
+    operations.revoke_link(get_session(), community(), link_id)
     flash(_("链接已作废"), "info")
     return redirect(url_for(".manage"))
 
@@ -126,10 +104,7 @@ def revoke_link(link_id: int) -> Response:
 @editor
 def privacy() -> Response:
     """Whether team pages show phones and requests of this community."""
-    settings = settings_of(community())
-    settings.show_phone = request.form.get("show_phone") == "1"
-    settings.show_requests = request.form.get("show_requests") == "1"
-    get_session().commit()
+    operations.set_privacy(get_session(), community(), operations.Privacy.parse(request.form))
     flash(_("已保存"), "info")
     return redirect(url_for(".manage"))
 
@@ -170,10 +145,7 @@ def shown(editor: bool) -> Callable[[VisitRecord], dict[str, Any]]:
 @bp.get("/stream")
 def visit_stream() -> Response:
     """New visit records as Server-Sent Events; a reconnect resends from Last-Event-ID."""
-    try:
-        after = stream.resume_point(request.headers.get("Last-Event-ID"), request.args.get("after"))
-    except ValueError as error:
-        abort(400, str(error))
+    after = stream.resume_point(request.headers.get("Last-Event-ID"), request.args.get("after"))
     if after is None:
         after = stream.newest_id(get_session(), community().id)
     body = stream.events(

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from routing.errors import ForbiddenError
 from web.field.stream import notify
 from web.schema import VisitBody, parse
 from web.storage.models import FieldStop, TeamLink, VisitRecord
@@ -56,17 +57,18 @@ def save(session: Session, link: TeamLink, visit: VisitInput) -> tuple[VisitReco
 
     Raises
     ------
-    LookupError
-        When the stop is not one of the link's team's stops.
+    ForbiddenError
+        When the stop (or the key's record) is not the link's team's: one message for
+        both, so that another team's keys cannot be probed.
     """
     known = session.scalar(select(VisitRecord).where(VisitRecord.key == visit.key))
     if known is not None:
         if known.team_id != link.team_id or known.community_id != link.community_id:
-            raise LookupError("key belongs to another team")
+            raise ForbiddenError("not a stop of this team")
         return known, False
     stop = session.get(FieldStop, visit.stop_id)
     if stop is None or stop.team_id != link.team_id or stop.community_id != link.community_id:
-        raise LookupError("not a stop of this team")
+        raise ForbiddenError("not a stop of this team")
     record = VisitRecord(
         community_id=link.community_id,
         team_id=link.team_id,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hmac
 import io
 
-from flask import abort, current_app, request, send_file
+from flask import current_app, request, send_file
 from werkzeug.wrappers import Response
 
+from routing.errors import ConflictError, ForbiddenError, NotFoundError
 from web.db import get_session
 from web.field import bp
+from web.field.operations import link_of
 from web.field.routes import ensure, stops_of
 from web.field.tasks import route_options
 from web.field.tokens import is_live, token_hash
@@ -18,7 +20,6 @@ from web.pdf.team_sheet import team_sheet_pdf
 from web.pdf.text import page_lang
 from web.plans import latest_plan
 from web.scope import community, editor
-from web.storage.models import TeamLink
 
 
 @bp.post("/links/<int:link_id>/sheet")
@@ -26,17 +27,15 @@ from web.storage.models import TeamLink
 def team_sheet(link_id: int) -> Response:
     """The team's route sheet PDF; the link's token comes in the form body, never the URL."""
     session = get_session()
-    link = session.get(TeamLink, link_id)
-    if link is None or link.community_id != community().id:
-        abort(404)
+    link = link_of(session, community(), link_id)
     token = request.form.get("token", "")
     if not hmac.compare_digest(token_hash(token), link.token_hash):
-        abort(403, "the token does not belong to this link")
+        raise ForbiddenError("the token does not belong to this link")
     if not is_live(link):
-        abort(404, "this link is revoked or expired")
+        raise NotFoundError("this link is revoked or expired")
     plan = latest_plan(session, community(), published=True)
     if plan is None:
-        abort(409, "no published plan yet: publish one before printing route sheets")
+        raise ConflictError("no published plan yet: publish one before printing route sheets")
     ensure(session, community(), plan, link.team_id, route_options(current_app.config))
     pdf = team_sheet_pdf(
         stops_of(session, plan.id, link.team_id),

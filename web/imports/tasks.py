@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from routing.errors import InputError, Problem
 from routing.progress import Progress
-from web.importer import ImportRequest, run_import
+from web.imports.operations import ImportRequest, run_import
 from web.imports.uploads import Staged
 from web.jobs import JobCancelledError, JobQueue, register
 from web.storage.models import Community

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 from routing.errors import InputError, Problem
 from routing.sources.limits import LIMITS, MIB, size_problem
 from routing.sources.tables import excerpt
-from web.importer import KINDS
+from web.imports.operations import KINDS
 
 # The request body of the import page may hold one file of each kind at its limit.
 IMPORT_MAX_CONTENT_LENGTH: Final = sum(LIMITS[kind].max_bytes for kind in KINDS) + MIB

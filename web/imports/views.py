@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 
 from routing.errors import InputError
 from web.db import get_session
-from web.importer import KINDS
 from web.imports import bp, tasks
+from web.imports.operations import KINDS
 from web.imports.uploads import IMPORT_MAX_CONTENT_LENGTH, stage
 from web.jobs import get_queue
 from web.jobs.queue import latest_job
@@ -26,6 +26,15 @@ def _body_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
         request.max_content_length = current_app.config.get(
             "IMPORT_MAX_CONTENT_LENGTH", IMPORT_MAX_CONTENT_LENGTH
         )
+
+
+@bp.errorhandler(InputError)
+def _refused(error: InputError) -> tuple[str, int]:
+    """Refused uploads come back as the form with its table of problems (422)."""
+    page = render_template(
+        "imports/form.html", community=community(), kinds=KINDS, job=None, problems=error.problems
+    )
+    return page, 422
 
 
 def uploads_root() -> Path:
@@ -45,22 +54,9 @@ def form() -> str:
 
 @bp.post("")
 @editor
-def upload() -> Response | tuple[str, int]:
+def upload() -> Response:
     """Save the files and start the import job; files over their size limit are refused."""
-    try:
-        staged = stage(request.files, uploads_root())
-    except InputError as error:
-        page = render_template(
-            "imports/form.html",
-            community=community(),
-            kinds=KINDS,
-            job=None,
-            problems=error.problems,
-        )
-        return page, 422
-    except ValueError as error:
-        flash(str(error), "error")
-        return redirect(url_for(".form"))
+    staged = stage(request.files, uploads_root())
     tasks.start(get_queue(), community(), staged)
     flash(_("文件已上传，正在检查和导入"), "info")
     return redirect(url_for(".form"))

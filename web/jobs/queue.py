@@ -25,10 +25,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.wrappers import Response
 
 from routing.errors import InputError
 from routing.progress import Progress
@@ -383,21 +382,14 @@ def latest_job(session: Session, community_id: int, kind: str) -> JobState | Non
 
 
 def init_app(app: Flask, sessions: sessionmaker[Session]) -> None:
-    """Give ``app`` its job queue (threads by default; ``JOB_QUEUE`` may supply another)
-    and answer ``JobLimitError`` with 429 on pages and in the API."""
+    """Give ``app`` its job queue (threads by default; ``JOB_QUEUE`` may supply another);
+    ``web.errors`` answers ``JobLimitError`` with 429 on pages and in the API."""
     queue = app.config.get("JOB_QUEUE") or ThreadJobQueue(
         sessions,
         int(app.config.get("JOB_WORKERS", 2)),
         int(app.config.get("JOB_CAP_PER_COMMUNITY", DEFAULT_CAP)),
     )
     app.extensions[_KEY] = queue
-    app.register_error_handler(JobLimitError, _too_many_jobs)
-
-
-def _too_many_jobs(error: JobLimitError) -> tuple[Response | str, int]:
-    if request.path.startswith("/api/"):
-        return jsonify({"error": str(error)}), 429
-    return render_template("error.html", code=429, message=str(error)), 429
 
 
 def get_queue() -> JobQueue:

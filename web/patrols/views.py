@@ -30,14 +30,10 @@ def show() -> str:
 @editor
 def generate() -> Response:
     """Start a patrol job."""
-    try:
-        patrol_request = PatrolRequest.parse(request.form)
-    except ValueError as error:
-        flash(str(error), "error")
-    else:
-        # The sheets' QR codes must reach this service: the configured public URL.
-        tasks.start(get_queue(), community(), patrol_request, exports_dir(), public_base())
-        flash(_("已开始计算巡逻路线和排班"), "info")
+    patrol_request = PatrolRequest.parse(request.form)
+    # The sheets' QR codes must reach this service: the configured public URL.
+    tasks.start(get_queue(), community(), patrol_request, exports_dir(), public_base())
+    flash(_("已开始计算巡逻路线和排班"), "info")
     return redirect(url_for(".show"))
 
 

@@ -84,15 +84,11 @@ def map_page(plan_id: int) -> str:
 @editor
 def generate() -> Response:
     """Start a territory job; the page then shows its progress."""
-    try:
-        plan_request = operations.PlanRequest.parse(
-            request.form, current_app.config["PLAN_TIME_LIMIT_S"]
-        )
-    except ValueError as error:
-        flash(str(error), "error")
-    else:
-        tasks.start(get_queue(), community(), plan_request)
-        flash(_("已开始计算，进度见下方"), "info")
+    plan_request = operations.PlanRequest.parse(
+        request.form, current_app.config["PLAN_TIME_LIMIT_S"]
+    )
+    tasks.start(get_queue(), community(), plan_request)
+    flash(_("已开始计算，进度见下方"), "info")
     return redirect(url_for(".index"))
 
 
@@ -102,16 +98,12 @@ def move(plan_id: int) -> Response:
     """Move one team's band of a building to another team; the move is pinned."""
     session = get_session()
     record = plan_or_404(plan_id)
-    try:
-        move_request = operations.MoveRequest(
-            request.form.get("building_id", ""),
-            request.form.get("from_team", ""),
-            request.form.get("to_team", ""),
-        )
-        new = operations.move_band(session, community(), record, move_request)
-    except ValueError as error:
-        flash(str(error), "error")
-        return redirect(url_for(".show", plan_id=record.id))
+    move_request = operations.MoveRequest(
+        request.form.get("building_id", ""),
+        request.form.get("from_team", ""),
+        request.form.get("to_team", ""),
+    )
+    new = operations.move_band(session, community(), record, move_request)
     flash(_("已调整并锁定；点“重新平衡”让其余队伍重新均衡"), "info")
     return redirect(url_for(".show", plan_id=new.id))
 

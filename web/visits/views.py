@@ -77,14 +77,10 @@ def show() -> str:
 @editor
 def generate() -> Response:
     """Start a visit job."""
-    try:
-        visit_request = VisitRequest.parse(request.form)
-        check_teams(get_session(), community(), visit_request)
-    except ValueError as error:
-        flash(str(error), "error")
-    else:
-        tasks.start(get_queue(), community(), visit_request, exports_dir())
-        flash(_("已开始计算入户路线"), "info")
+    visit_request = VisitRequest.parse(request.form)
+    check_teams(get_session(), community(), visit_request)
+    tasks.start(get_queue(), community(), visit_request, exports_dir())
+    flash(_("已开始计算入户路线"), "info")
     return redirect(url_for(".show"))
 
 

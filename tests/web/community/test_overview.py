@@ -203,7 +203,7 @@ def test_without_a_plan_the_map_shows_the_buildings(empty_db: Path) -> None:
     assert client.get("/communities/1/map").status_code == 404
     engine = open_engine(empty_db)
     with session_factory(engine)() as session:
-        from web.importer import ImportRequest, run_import
+        from web.imports.operations import ImportRequest, run_import
 
         run_import(session, "新社区", ImportRequest(buildings=GOOD / "buildings.geojson"))
         count = frames.counts(session, frames.find_community(session, "新社区"))["buildings"]  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""All-or-nothing import: read and check every file, then store everything in one transaction."""
+"""Import operations: read and check every file, then store everything in one transaction
+(all or nothing). Flask-free: the CLI, the import job and the demo call ``run_import``."""
 
 from __future__ import annotations
 

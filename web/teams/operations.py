@@ -1,4 +1,5 @@
-"""Teams of a stored community: the roster by team, automatic forming, moving one member."""
+"""Team operations of a stored community: the roster by team, automatic forming, moving one
+member. Flask-free: a session in, stored rows and a summary out."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from routing.errors import NotFoundError
 from routing.teams import FormingOptions, form_teams
 from web.safety import id_problem
 from web.storage import frames
@@ -136,7 +138,7 @@ def move_member(session: Session, community: Community, member_id: int, team_id:
     """Put one volunteer in ``team_id`` (a new team when the id is new; "" for none)."""
     row = session.get(Volunteer, member_id)
     if row is None or row.community_id != community.id:
-        raise LookupError(member_id)
+        raise NotFoundError(f"no volunteer {member_id} in this community")
     team_id = team_id.strip()
     # A new team's id must be plain text; a roster team keeps the id it was imported with.
     if team_id and team_id not in frames.load_team_ids(session, community):
