@@ -119,9 +119,9 @@ def test_size_and_seed(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> N
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--size", "0"], 2, "team size must be a whole number >= 1, got 0"),
-        (["--size", "-2"], 2, "team size must be a whole number >= 1, got -2"),
-        (["--seed", "-1"], 2, "seed must be a whole number >= 0, got -1"),
+        (["--size", "0"], 1, "team size must be a whole number >= 1, got 0"),
+        (["--size", "-2"], 1, "team size must be a whole number >= 1, got -2"),
+        (["--seed", "-1"], 1, "seed must be a whole number >= 0, got -1"),
         (["--community", "没有这个社区"], 1, "no community '没有这个社区' in this database"),
     ],
 )
