@@ -3,11 +3,17 @@
 from routing.progress import Progress
 from routing.territories.metrics import ASSIGNMENT_COLUMNS, PlanMetrics, split_bands
 from routing.territories.options import Pin, TerritoryOptions
-from routing.territories.plan import plan_territories, plan_with_workload, teams_from_volunteers
+from routing.territories.plan import (
+    Anchors,
+    plan_territories,
+    plan_with_workload,
+    teams_from_volunteers,
+)
 from routing.territories.result import Band, TeamArea, TerritoryPlan
 
 __all__ = [
     "ASSIGNMENT_COLUMNS",
+    "Anchors",
     "Band",
     "Pin",
     "PlanMetrics",

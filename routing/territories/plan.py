@@ -102,15 +102,25 @@ def plan_territories(
         costs.workload_s(options.visit_type),
         matrix=matrix,
         options=options,
-        previous=previous,
-        pins=pins,
-        homes=homes,
+        anchors=Anchors(previous, tuple(pins), homes),
         progress=progress,
         detour_factor=params.detour_factor,
     )
 
 
-def plan_with_workload(  # noqa: PLR0913 (the public entry: plan_territories' keywords and detour_factor)
+@dataclass(frozen=True)
+class Anchors:
+    """What ties the areas down: the current plan, pinned bands, members' homes.
+
+    Fields as the ``previous``, ``pins`` and ``homes`` parameters of ``plan_territories``.
+    """
+
+    previous: TerritoryPlan | Mapping[str, str] | None = None
+    pins: Sequence[PinLike] = ()
+    homes: Mapping[str, Sequence[str]] | None = None
+
+
+def plan_with_workload(
     households: pd.DataFrame,
     buildings: gpd.GeoDataFrame,
     teams: Sequence[str],
@@ -118,9 +128,7 @@ def plan_with_workload(  # noqa: PLR0913 (the public entry: plan_territories' ke
     *,
     matrix: TravelMatrix,
     options: TerritoryOptions | None = None,
-    previous: TerritoryPlan | Mapping[str, str] | None = None,
-    pins: Sequence[PinLike] = (),
-    homes: Mapping[str, Sequence[str]] | None = None,
+    anchors: Anchors | None = None,
     progress: Progress | None = None,
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
 ) -> TerritoryPlan:
@@ -128,9 +136,11 @@ def plan_with_workload(  # noqa: PLR0913 (the public entry: plan_territories' ke
 
     ``workload`` is aligned with the rows of ``households``; ``detour_factor`` (that of
     ``CostParameters``) turns crow-fly metres into walking metres between buildings the
-    matrix does not hold; other parameters as in ``plan_territories``.
+    matrix does not hold; ``anchors`` holds ``previous``, ``pins`` and ``homes``; other
+    parameters as in ``plan_territories``.
     """
     options = options if options is not None else TerritoryOptions()
+    anchors = anchors if anchors is not None else Anchors()
     warm_up()  # the team loops' compiled tour engine: loaded before the clock starts
     clock = _Clock(options.budget(), options.time_limit_s, progress)
     team_ids = list(dict.fromkeys(str(t) for t in teams))
@@ -145,9 +155,9 @@ def plan_with_workload(  # noqa: PLR0913 (the public entry: plan_territories' ke
         workload,
         matrix,
         options,
-        previous_mapping(previous),
-        [as_pin(p) for p in pins],
-        homes,
+        previous_mapping(anchors.previous),
+        [as_pin(p) for p in anchors.pins],
+        anchors.homes,
         detour_factor,
     )
     notes += prep_notes

@@ -107,50 +107,60 @@ def check(
     if problems:
         raise InputError(problems)
     out = _Checked()
+    _read_map(problems, out, request, progress)
+    buildings_failed = (request.buildings is not None or request.osm is not None) and (
+        out.buildings is None
+    )
+    community = frames.find_community(session, community_name)
+    if not buildings_failed:
+        _read_registers(session, community, problems, out, request, progress)
+    if out.buildings is not None and community is not None:
+        problems.extend(_orphans(session, community, out, request))
+    if problems:
+        raise InputError(problems, out.omitted)
+    return out
+
+
+def _read_map(
+    problems: list[Problem], out: _Checked, request: ImportRequest, progress: Progress
+) -> None:
+    """Read the OSM extract, the path lines and the buildings into ``out``."""
     if request.osm is not None:
         progress(0.05, "reading osm")
-        extract = _collect(
-            problems,
-            out,
-            read_osm,
-            request.osm,
-            bbox=request.bbox,
-            name=request.display_name("osm", request.osm),
-        )
+        name = request.display_name("osm", request.osm)
+        extract = _collect(problems, out, read_osm, request.osm, bbox=request.bbox, name=name)
         if extract is not None:
             out.edges = extract.walk_edges
-            name = request.display_name("osm", request.osm)
             out.notes.extend(Note(name, None, None, text) for text in extract.notes)
             if request.buildings is None:
                 out.buildings = extract.buildings
     if request.paths is not None:
         progress(0.3, "reading paths")
-        out.lines = _collect(
-            problems,
-            out,
-            read_paths,
-            request.paths,
-            name=request.display_name("paths", request.paths),
-        )
+        name = request.display_name("paths", request.paths)
+        out.lines = _collect(problems, out, read_paths, request.paths, name=name)
     if request.buildings is not None:
         progress(0.4, "reading buildings")
+        name = request.display_name("buildings", request.buildings)
         out.buildings = _collect(
-            problems,
-            out,
-            read_buildings,
-            request.buildings,
-            name=request.display_name("buildings", request.buildings),
-            notes=out.notes,
+            problems, out, read_buildings, request.buildings, name=name, notes=out.notes
         )
-    buildings_failed = (request.buildings is not None or request.osm is not None) and (
-        out.buildings is None
-    )
+
+
+def _read_registers(
+    session: Session,
+    community: frames.Community | None,
+    problems: list[Problem],
+    out: _Checked,
+    request: ImportRequest,
+    progress: Progress,
+) -> None:
+    """Read households and volunteers against the new buildings, else the stored ones."""
+    if request.households is None and request.volunteers is None:
+        return
     reference = out.buildings
-    community = frames.find_community(session, community_name)
-    if reference is None and not buildings_failed:
-        reference = frames.load_buildings(session, community) if community else None
-    needs_buildings = request.households is not None or request.volunteers is not None
-    if needs_buildings and not buildings_failed and (reference is None or reference.empty):
+    if reference is None and community is not None:
+        reference = frames.load_buildings(session, community)
+    if reference is None or reference.empty:
         kind = "households" if request.households is not None else "volunteers"
         first = request.households or request.volunteers
         assert first is not None
@@ -163,32 +173,19 @@ def check(
                 "--buildings/--osm in the same command",
             )
         )
-    elif needs_buildings and reference is not None and not buildings_failed:
-        if request.households is not None:
-            progress(0.55, "reading households")
-            out.households = _collect(
-                problems,
-                out,
-                read_households,
-                request.households,
-                reference,
-                name=request.display_name("households", request.households),
-            )
-        if request.volunteers is not None:
-            progress(0.65, "reading volunteers")
-            out.volunteers = _collect(
-                problems,
-                out,
-                read_volunteers,
-                request.volunteers,
-                reference,
-                name=request.display_name("volunteers", request.volunteers),
-            )
-    if out.buildings is not None and community is not None:
-        problems.extend(_orphans(session, community, out, request))
-    if problems:
-        raise InputError(problems, out.omitted)
-    return out
+        return
+    if request.households is not None:
+        progress(0.55, "reading households")
+        name = request.display_name("households", request.households)
+        out.households = _collect(
+            problems, out, read_households, request.households, reference, name=name
+        )
+    if request.volunteers is not None:
+        progress(0.65, "reading volunteers")
+        name = request.display_name("volunteers", request.volunteers)
+        out.volunteers = _collect(
+            problems, out, read_volunteers, request.volunteers, reference, name=name
+        )
 
 
 def _database_files(session: Session, request: ImportRequest) -> list[Problem]:

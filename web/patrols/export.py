@@ -33,7 +33,7 @@ from routing.sources.area import read_area
 from routing.sources.checkpoints import read_checkpoints
 from web.pdf.fonts import find_cjk_font
 from web.pdf.rota_pdf import rota_pdf
-from web.pdf.route_sheet import route_sheet_pdf
+from web.pdf.route_sheet import SheetOptions, route_sheet_pdf
 from web.pdf.text import Lang
 
 if TYPE_CHECKING:  # the request module imports this one
@@ -189,6 +189,7 @@ def export_patrols(
         rota_pdf(rota, out / "rota.pdf", lang=lang, title=title, font=font, kind_labels=labels)
     )
     teams, slot_of = sheet_teams(rota), slot_labels_of(plan, slots)
+    options = SheetOptions(sheets.base_url, lang, title, font, sheets.export_key)
     for done, route in enumerate(plan.routes):
         report(0.7 + 0.25 * done / len(plan.routes), "writing files")
         files.append(
@@ -196,15 +197,11 @@ def export_patrols(
                 plan,
                 route.route_id,
                 out / f"route_{route.route_id}.pdf",
-                base_url=sheets.base_url,
+                options,
                 team=teams.get(route.route_id, ""),
+                slot_label=slot_of.get(route.route_id, ""),
                 buildings=buildings.geometry,
                 streets=network.edges.geometry,
-                lang=lang,
-                title=title,
-                font=font,
-                export_key=sheets.export_key,
-                slot_label=slot_of.get(route.route_id, ""),
             )
         )
     calendars = write_team_calendars(rota, out / CALENDARS, lang=lang, title=title, labels=labels)

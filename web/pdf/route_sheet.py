@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 from urllib.parse import quote, urlsplit
@@ -21,6 +22,31 @@ from web.pdf.text import Lang, duration, words
 MARGIN: Final = 12.0
 QR_MM: Final = 30.0
 MAP_BOX: Final = Box(MARGIN, 48.0, 210.0 - 2 * MARGIN, 135.0)
+
+
+@dataclass(frozen=True)
+class SheetOptions:
+    """What every route sheet of one export shares.
+
+    Attributes
+    ----------
+    base_url : str
+        Base of the QR code's link (see ``route_url``).
+    lang : {"zh", "en"}
+        Language of the sheet.
+    title : str
+        Printed above the route title, e.g. the community's name.
+    font : CjkFont, optional
+        Default ``find_cjk_font()``.
+    export_key : str
+        Key of the web export holding the route (see ``route_url``).
+    """
+
+    base_url: str
+    lang: Lang = "zh"
+    title: str = ""
+    font: CjkFont | None = None
+    export_key: str = ""
 
 
 def route_url(base_url: str, route_id: str, export_key: str = "") -> str:
@@ -52,16 +78,12 @@ def route_sheet_pdf(
     plan: PatrolPlan,
     route_id: str,
     path: str | Path,
+    options: SheetOptions,
     *,
-    base_url: str,
     team: str = "",
+    slot_label: str = "",
     buildings: gpd.GeoSeries | None = None,
     streets: gpd.GeoSeries | None = None,
-    lang: Lang = "zh",
-    title: str = "",
-    font: CjkFont | None = None,
-    export_key: str = "",
-    slot_label: str = "",
 ) -> Path:
     """Write the route sheet a team carries: facts, map, its checklist table, QR code.
 
@@ -78,24 +100,16 @@ def route_sheet_pdf(
         Which route.
     path : str or Path
         The PDF to write.
-    base_url : str
-        Base of the QR code's link (see ``route_url``).
+    options : SheetOptions
+        What every sheet of an export shares: link base, language, title, font.
     team : str
         Team printed on the sheet ("" = none).
+    slot_label : str
+        The rota slot the route is walked in, when it has one (checkpoint hours).
     buildings : GeoSeries, optional
         Footprints (WGS84) drawn on the map.
     streets : GeoSeries, optional
         Street lines (WGS84) drawn on the map, e.g. the walking network's edges.
-    lang : {"zh", "en"}
-        Language of the sheet.
-    title : str
-        Printed above the route title, e.g. the community's name.
-    font : CjkFont, optional
-        Default ``find_cjk_font()``.
-    export_key : str
-        Key of the web export holding the route (see ``route_url``).
-    slot_label : str
-        The rota slot the route is walked in, when it has one (checkpoint hours).
 
     Returns
     -------
@@ -103,12 +117,13 @@ def route_sheet_pdf(
         ``path``.
     """
     route = plan.route(route_id)
+    lang = options.lang
     t = words(lang)
-    url = route_url(base_url, route_id, export_key)
+    url = route_url(options.base_url, route_id, options.export_key)
     points = plan.checkpoints[plan.checkpoints["route_id"] == route_id].sort_values("order")
-    pdf = new_pdf("portrait", font)
+    pdf = new_pdf("portrait", options.font)
     pdf.add_page()
-    _header(pdf, t, lang, plan, route, team, title, slot_label)
+    _header(pdf, t, lang, plan, route, team, options.title, slot_label)
     _qr(pdf, url, t["qr"])
     marks = list(zip(points.geometry.x, points.geometry.y, strict=True))
     layers = MapLayers(

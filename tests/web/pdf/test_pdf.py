@@ -22,7 +22,7 @@ from routing.sources import OsmExtract
 from web.pdf import fonts
 from web.pdf.fonts import FontMissingError, find_cjk_font
 from web.pdf.rota_pdf import rota_pdf
-from web.pdf.route_sheet import MAP_BOX, route_sheet_pdf, route_url
+from web.pdf.route_sheet import MAP_BOX, SheetOptions, route_sheet_pdf, route_url
 
 MONDAY = dt.date(2026, 3, 2)
 DPI = 50
@@ -113,10 +113,10 @@ def test_route_sheet_has_map_checkpoints_and_qr(
 ) -> None:
     plan, net = plan_and_net
     route = plan.routes[0]
+    options = SheetOptions("http://127.0.0.1:5000", lang="zh", title="演示社区", font=font)
     pdf = route_sheet_pdf(
-        plan, route.route_id, tmp_path / "route.pdf", base_url="http://127.0.0.1:5000",
+        plan, route.route_id, tmp_path / "route.pdf", options,
         team="T005", buildings=helsinki_extract.buildings.geometry, streets=net.edges.geometry,
-        lang="zh", title="演示社区", font=font,
     )  # fmt: skip
     text = poppler("pdftotext", str(pdf), "-")
     assert f"巡查路线 {route.route_id}" in text and "检查点" in text and "T005" in text
@@ -140,8 +140,8 @@ def test_route_sheet_in_english(
     plan_and_net: tuple[PatrolPlan, WalkingNetwork], font: fonts.CjkFont, tmp_path: Path
 ) -> None:
     plan, _ = plan_and_net
-    pdf = route_sheet_pdf(plan, "R02", tmp_path / "r.pdf", base_url="https://x.org/app",
-                          lang="en", font=font)  # fmt: skip
+    pdf = route_sheet_pdf(plan, "R02", tmp_path / "r.pdf",
+                          SheetOptions("https://x.org/app", lang="en", font=font))  # fmt: skip
     text = poppler("pdftotext", str(pdf), "-")
     assert "Patrol route R02" in text and "Checkpoints" in text
 
@@ -179,7 +179,7 @@ def test_street_sheet_carries_the_kinds_checklist(
     plan_and_net: tuple[PatrolPlan, WalkingNetwork], font: fonts.CjkFont, tmp_path: Path
 ) -> None:
     plan, _ = plan_and_net
-    pdf = route_sheet_pdf(plan, "R01", tmp_path / "s.pdf", base_url="http://x.org", font=font)
+    pdf = route_sheet_pdf(plan, "R01", tmp_path / "s.pdf", SheetOptions("http://x.org", font=font))
     text = poppler("pdftotext", str(pdf), "-")
     assert "街道巡查" in text
     for item in plan.kind.checklist:  # 路面垃圾, 乱堆乱放 … one column each
@@ -204,7 +204,7 @@ def test_building_sheet_lists_every_floor_with_its_checklist(
 ) -> None:
     route = towers_plan.routes[0]
     pdf = route_sheet_pdf(towers_plan, route.route_id, tmp_path / "b.pdf",
-                          base_url="http://x.org", font=font, title="演示社区")  # fmt: skip
+                          SheetOptions("http://x.org", font=font, title="演示社区"))  # fmt: skip
     text = poppler("pdftotext", "-layout", str(pdf), "-")
     assert f"巡查路线 {route.route_id}" in text and "楼栋巡查" in text
     assert "逐层检查表（走楼梯，不乘电梯）" in text and "走楼梯" in text
@@ -238,8 +238,9 @@ def test_checkpoint_sheet_shows_hours_and_due_times(
         net, spots, slot_s=3600.0, routes=1, kind=default_kind("checkpoints", "en"),
         options=PatrolOptions(time_limit_s=1, max_solutions=50),
     )  # fmt: skip
-    pdf = route_sheet_pdf(plan, "R01", tmp_path / "c.pdf", base_url="http://x.org",
-                          lang="en", font=font, slot_label="09:00-10:00")  # fmt: skip
+    pdf = route_sheet_pdf(plan, "R01", tmp_path / "c.pdf",
+                          SheetOptions("http://x.org", lang="en", font=font),
+                          slot_label="09:00-10:00")  # fmt: skip
     text = poppler("pdftotext", "-layout", str(pdf), "-")
     assert "Checkpoint patrol" in text and "Patrol slot: 09:00-10:00" in text
     assert "09:30-10:00" in text and "Hours" in text and "Litter" in text
