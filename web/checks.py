@@ -10,10 +10,9 @@ refused with the same message whichever adapter received it: ``"0"`` from a form
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+from routing.hours import hhmm, parse_hhmm
 
 
 def _number(value: Any) -> float | None:
@@ -83,10 +82,12 @@ def clock(value: Any, name: str) -> str:
     ValueError
         ``{name} must be a time HH:MM, got {value!r}``.
     """
-    match = _CLOCK.match(value.strip()) if isinstance(value, str) else None
-    if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ValueError(f"{name} must be a time HH:MM, got {value!r}")
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return hhmm(parse_hhmm(value))
+    except ValueError:
+        raise ValueError(f"{name} must be a time HH:MM, got {value!r}") from None
 
 
 def choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
