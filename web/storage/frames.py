@@ -54,6 +54,22 @@ def _records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict[str, Any]
     return out.to_dict("records")  # type: ignore[return-value]
 
 
+def _insert_records(
+    session: Session,
+    model: type[Household] | type[Volunteer],
+    community: Community,
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+) -> int:
+    """Insert ``frame``'s ``columns`` as rows of ``model`` in ``community``; the row count."""
+    rows = _records(frame, columns)
+    for row in rows:
+        row["community_id"] = community.id
+    if rows:
+        session.execute(insert(model), rows)
+    return len(rows)
+
+
 def replace_buildings(session: Session, community: Community, buildings: gpd.GeoDataFrame) -> int:
     """Replace the community's buildings with ``buildings`` (schema BUILDING_COLUMNS)."""
     drop_matrix(session, community)
@@ -72,27 +88,18 @@ def replace_buildings(session: Session, community: Community, buildings: gpd.Geo
 def replace_households(session: Session, community: Community, households: pd.DataFrame) -> int:
     """Replace the community's household register."""
     session.execute(delete(Household).where(Household.community_id == community.id))
-    rows = _records(households, HOUSEHOLD_COLUMNS)
-    for row in rows:
-        row["community_id"] = community.id
-    if rows:
-        session.execute(insert(Household), rows)
-    return len(rows)
+    return _insert_records(session, Household, community, households, HOUSEHOLD_COLUMNS)
 
 
 def replace_volunteers(session: Session, community: Community, volunteers: pd.DataFrame) -> int:
     """Replace the community's roster and the teams named in it."""
     session.execute(delete(Volunteer).where(Volunteer.community_id == community.id))
     session.execute(delete(Team).where(Team.community_id == community.id))
-    rows = _records(volunteers, VOLUNTEER_COLUMNS)
-    for row in rows:
-        row["community_id"] = community.id
-    if rows:
-        session.execute(insert(Volunteer), rows)
+    count = _insert_records(session, Volunteer, community, volunteers, VOLUNTEER_COLUMNS)
     teams = sorted({str(t) for t in volunteers["team_id"] if t})
     if teams:
         session.execute(insert(Team), [{"community_id": community.id, "team_id": t} for t in teams])
-    return len(rows)
+    return count
 
 
 def replace_network(session: Session, community: Community, edges: gpd.GeoDataFrame) -> int:
