@@ -79,11 +79,13 @@ def building_names(session: Session, community: Community) -> dict[str, str]:
 def team_ids(
     session: Session, community: Community, record: TerritoryPlanRecord, assignment: pd.DataFrame
 ) -> list[str]:
-    """The teams a plan was made for, in its order; for a plan stored without them, the
-    roster's teams and any other team the plan names."""
+    """The teams a plan was made for, in its order, then any other team its rows name; for a
+    plan stored without them, the roster's teams and any other team the plan names."""
     stored = json.loads(record.options).get("teams")
     if stored is not None:
-        return [str(t) for t in stored]
+        teams = [str(t) for t in stored]
+        named = set(assignment["team_id"].astype(str)) - set(teams)
+        return teams + sorted(t for t in named if t)
     teams = set(frames.load_team_ids(session, community)) | set(assignment["team_id"].astype(str))
     return sorted(t for t in teams if t)
 
