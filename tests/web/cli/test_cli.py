@@ -376,7 +376,8 @@ def test_plan_patrols_in_120_minute_slots_fits_every_route(
     out = tmp_path / "patrols"
     monkeypatch.setenv("REDVEST_EXPORTS_DIR", str(tmp_path / "exports"))
     args = ["plan-patrols", "--db", str(demo_copy), "--out", str(out), "--slot-minutes", "120"]
-    assert main([*args, "--weeks", "1", "--time-limit", "2"]) == 0
+    # 10 s, not 2: the rota shares the limit, and a loaded machine left it no time
+    assert main([*args, "--weeks", "1", "--time-limit", "10"]) == 0
     routes = gpd.read_file(out / "patrol_routes.geojson")
     assert {"route_id", "team_id", "length_m", "duration_min", "kind"} <= set(routes.columns)
     assert len(routes) > 6 and routes["duration_min"].max() <= 120
