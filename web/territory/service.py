@@ -83,9 +83,9 @@ def team_ids(
     plan stored without them, the roster's teams and any other team the plan names."""
     stored = json.loads(record.options).get("teams")
     if stored is not None:
-        teams = [str(t) for t in stored]
-        named = set(assignment["team_id"].astype(str)) - set(teams)
-        return teams + sorted(t for t in named if t)
+        planned = [str(t) for t in stored]
+        named = set(assignment["team_id"].astype(str)) - set(planned)
+        return planned + sorted(t for t in named if t)
     teams = set(frames.load_team_ids(session, community)) | set(assignment["team_id"].astype(str))
     return sorted(t for t in teams if t)
 
