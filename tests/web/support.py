@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from tests.web.conftest import csrf_token
 from web.storage import frames
 from web.storage.engine import open_engine, session_factory
 from web.storage.models import Base, Community
@@ -74,3 +76,14 @@ def wait_job(client: FlaskClient, job_id: int, timeout_s: float = 120) -> dict[s
             return state
         time.sleep(0.1)
     raise AssertionError(f"job {job_id} did not finish: {state}")
+
+
+def assert_page_and_api_refuse(
+    client: FlaskClient, page: str, api: str, form: dict[str, str], body: Any, message: str
+) -> None:
+    """The page refuses ``form`` and the API ``body`` with ``message`` (400, one JSON error)."""
+    token = csrf_token(client, "/")
+    shown = client.post(page, data={"csrf_token": token, **form}, follow_redirects=True)
+    assert message in html.unescape(shown.get_data(as_text=True))
+    answer = client.post(api, json=body, headers={"X-CSRFToken": token})
+    assert answer.status_code == 400 and answer.get_json() == {"error": message}

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
-from tests.web.conftest import csrf_token
-from tests.web.support import community_session
+from tests.web.support import assert_page_and_api_refuse, community_session
 from web.cli import main
 from web.visits.operations import VisitRequest, plan_community_visits
 
@@ -65,16 +63,8 @@ def test_cli_page_and_api_refuse_with_the_same_message(
     printed = captured.err.strip() if "X9" not in flags else captured.out.strip()
     assert printed.endswith(message) and "Traceback" not in captured.err
 
-    token = csrf_token(client, "/")
-    page = client.post(
-        "/communities/1/visits", data={"csrf_token": token, **form}, follow_redirects=True
-    )
-    assert message in html.unescape(page.get_data(as_text=True))
-
-    answer = client.post(
-        "/api/v1/communities/1/visit-plans", json=form, headers={"X-CSRFToken": token}
-    )
-    assert answer.status_code == 400 and answer.get_json() == {"error": message}
+    pages = ("/communities/1/visits", "/api/v1/communities/1/visit-plans")
+    assert_page_and_api_refuse(client, *pages, form, form, message)
     assert not out.exists()
 
 
